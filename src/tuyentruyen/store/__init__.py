@@ -1,0 +1,35 @@
+"""Stores keep a plan's event log; the tracker's state is a replay of it.
+
+:class:`Store` is the protocol every store implements. :class:`MemoryStore` (the
+default) keeps events in memory; :class:`EventLogFile` keeps them in a JSON-lines file
+written atomically, which the CLI uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from tuyentruyen.events import Event
+from tuyentruyen.model import Plan
+from tuyentruyen.store.eventlog import EventLogFile
+from tuyentruyen.store.memory import MemoryStore
+
+__all__ = ["EventLogFile", "MemoryStore", "Store"]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where a plan's events are kept.
+
+    ``append`` must be atomic: either every event of the call is kept or none is, and a
+    failure leaves what was stored before untouched.
+    """
+
+    def load(self, plan: Plan) -> Sequence[Event]:
+        """Every event recorded for ``plan``, in order."""
+        ...
+
+    def append(self, plan: Plan, events: Sequence[Event]) -> None:
+        """Record ``events`` (the next ones in sequence) for ``plan``, all or nothing."""
+        ...

@@ -1,0 +1,425 @@
+"""The Tracker: decides whether an event may happen, records it, answers questions.
+
+Data flows one way: the tracker checks an event (state, dependencies, permission,
+time, data), builds an immutable :class:`~tuyentruyen.events.Event`, has the store
+record it, and only then changes its own cached state. If the store fails, nothing
+changes. The state is always a replay of the log: :meth:`Tracker.replay` rebuilds it.
+
+Per-task state is kept in compact arrays indexed like ``plan.tasks`` (a few dozen bytes
+per task), not in one object per task, so 100,000 tasks are ready in well under a
+second.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from tuyentruyen.clock import Clock, SystemClock
+from tuyentruyen.errors import (
+    Blocker,
+    DependencyNotMet,
+    EventError,
+    InvalidTransition,
+    StateFileError,
+    UnknownTask,
+)
+from tuyentruyen.events import Event, freeze_data
+from tuyentruyen.lifecycle import EVENTS, PROGRESS_RANK, STATES, TABLE, possible_events
+from tuyentruyen.model import Plan, ReportingRule, Task
+from tuyentruyen.policy import DefaultPolicy, Policy
+from tuyentruyen.status import (
+    OverdueTask,
+    Summary,
+    TaskStatus,
+    Timeline,
+    classify_all,
+    due_soon,
+    overdue,
+    summarize,
+)
+from tuyentruyen.store import MemoryStore, Store
+from tuyentruyen.timeexpr import as_local
+
+__all__ = ["Tracker"]
+
+_CODE = {s: i for i, s in enumerate(STATES)}
+_CANCELLED = _CODE["cancelled"]
+_DONE = _CODE["done"]
+_RANK_OF_CODE = bytes(PROGRESS_RANK.get(s, 0) for s in STATES)
+_NEVER = -math.inf
+
+
+def _compile_table() -> dict[tuple[int, str], tuple[tuple[int, bool | None], ...]]:
+    """Lifecycle table in codes; each edge is (dest, required value of report_final)."""
+    out: dict[tuple[int, str], tuple[tuple[int, bool | None], ...]] = {}
+    for (source, event), edges in TABLE.items():
+        compiled = []
+        for edge in edges:
+            need: bool | None = None
+            if "report_final" in edge.when:
+                need = True
+            elif "report_final" in edge.unless:
+                need = False
+            compiled.append((_CODE[edge.dest], need))
+        out[(_CODE[source], event)] = tuple(compiled)
+    return out
+
+
+_TABLE = _compile_table()
+
+
+class _Snapshot:
+    """Per-task state arrays: current, or rebuilt as of a past moment."""
+
+    __slots__ = ("done_at", "final", "last", "peak", "state")
+
+    def __init__(self, n: int) -> None:
+        self.state = bytearray(n)
+        self.peak = bytearray(n)
+        self.final = bytearray(n)
+        self.last = array("d", [_NEVER]) * n
+        self.done_at = array("d", [math.inf]) * n
+
+    def apply(self, i: int, ev: Event, dest: int, ts: float) -> None:
+        self.state[i] = dest
+        rank = _RANK_OF_CODE[dest]
+        if rank > self.peak[i]:
+            self.peak[i] = rank
+        if ev.event == "report":
+            self.final[i] = 1 if ev.final else 0
+        self.last[i] = ts
+        self.done_at[i] = ts if dest == _DONE else math.inf
+
+
+class Tracker:
+    """Tracks the tasks of one plan through their lifecycle.
+
+    Args:
+        plan: the plan (checked on construction; an invalid plan raises
+            :class:`~tuyentruyen.errors.PlanError`).
+        store: where events are kept; an in-memory store by default. Events already
+            in the store are replayed.
+        policy: who may fire what; :class:`~tuyentruyen.policy.DefaultPolicy` by default.
+        clock: where "now" comes from; the system clock by default. Events may not be
+            dated after the clock's now unless ``allow_future`` is true.
+        allow_future: accept events dated in the clock's future.
+
+    Example::
+
+        tracker = Tracker(plan)
+        tracker.fire("2.6", "issue", actor="tt-bc-xb", at=datetime(2023, 3, 20, 9))
+        tracker.state("2.6")  # "issued"
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        store: Store | None = None,
+        policy: Policy | None = None,
+        clock: Clock | None = None,
+        allow_future: bool = False,
+    ) -> None:
+        plan.validate()
+        self.plan = plan
+        self.store: Store = store if store is not None else MemoryStore()
+        self.policy: Policy = policy if policy is not None else DefaultPolicy()
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.allow_future = allow_future
+        self._index = plan.task_index
+        self._tasks = plan.tasks
+        self._now = self._snapshot_empty()
+        self._deps = self._compile_deps(plan)
+        self._log: list[Event] = []
+        self._latest = _NEVER
+        self._timeline: Timeline | None = None
+        self._load(self.store.load(plan))
+
+    # --- construction -----------------------------------------------------------------
+
+    def _snapshot_empty(self) -> _Snapshot:
+        return _Snapshot(len(self._tasks))
+
+    @staticmethod
+    def _compile_deps(plan: Plan) -> dict[tuple[int, str], tuple[tuple[int, int], ...]]:
+        """``(task index, event) -> ((dependency index, required rank), ...)``."""
+        index = plan.task_index
+        out: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        for i, task in enumerate(plan.tasks):
+            for dep in task.depends_on:
+                for event in dep.events:
+                    out.setdefault((i, event), []).append(
+                        (index[dep.task], PROGRESS_RANK[dep.state])
+                    )
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _load(self, events: Iterable[Event]) -> None:
+        for expected, ev in enumerate(events, start=len(self._log) + 1):
+            i = self._index.get(ev.task)
+            if i is None:
+                raise StateFileError(
+                    f"event #{ev.seq} names task {ev.task!r}, which the plan does not have",
+                    f"sự kiện #{ev.seq} nhắc tới nhiệm vụ {ev.task!r} không có trong kế hoạch",
+                    task=ev.task,
+                )
+            if ev.seq != expected:
+                raise StateFileError(
+                    f"event log out of sequence: expected #{expected}, found #{ev.seq}",
+                    f"nhật ký sự kiện sai thứ tự: cần #{expected}, thấy #{ev.seq}",
+                    task=ev.task,
+                )
+            current = STATES[self._now.state[i]]
+            if ev.source != current or (_CODE.get(ev.source, -1), ev.event) not in _TABLE:
+                raise StateFileError(
+                    f"event #{ev.seq} moves task {ev.task} from {ev.source!r}, "
+                    f"but replay has it in {current!r}",
+                    f"sự kiện #{ev.seq} chuyển nhiệm vụ {ev.task} từ {ev.source!r}, "
+                    f"nhưng khi phát lại nó đang ở {current!r}",
+                    task=ev.task,
+                )
+            ts = ev.at.timestamp()
+            self._now.apply(i, ev, _CODE[ev.dest], ts)
+            self._log.append(ev)
+            if ts > self._latest:
+                self._latest = ts
+
+    # --- firing -----------------------------------------------------------------------
+
+    def fire(
+        self,
+        task: str,
+        event: str,
+        *,
+        actor: str,
+        at: datetime | None = None,
+        note: str | None = None,
+        data: Mapping[str, Any] | None = None,
+        final: bool | None = None,
+    ) -> Event:
+        """Fire ``event`` on ``task`` and return the recorded :class:`Event`.
+
+        Checks, in order: the task exists, the event is possible from the task's state,
+        the time (not before the task's previous event, not after the clock's now),
+        the actor's permission, the task's dependencies, and the note and data. Raises
+        the matching :class:`~tuyentruyen.errors.TuyenTruyenError` and changes nothing
+        if any check fails.
+
+        Args:
+            task: task id, e.g. ``"2.6"``.
+            event: ``issue``, ``start``, ``report``, ``accept``, ``rework`` or ``cancel``.
+            actor: unit id or name of who fires it.
+            at: when (naive means ``Asia/Ho_Chi_Minh``); the clock's now by default.
+            note: free text; required for ``cancel`` (the reason).
+            data: what a report says: a JSON object (counts, links, attachments).
+            final: for ``report`` only: whether this is the final report. Defaults to
+                true for ordinary tasks and false for ongoing (*thường xuyên*) ones.
+        """
+        i = self._index.get(task)
+        if i is None:
+            raise UnknownTask(task, difflib.get_close_matches(task, list(self._index), n=3))
+        snap = self._now
+        state = snap.state[i]
+        edges = _TABLE.get((state, event))
+        if edges is None:
+            if event not in EVENTS:
+                raise EventError(
+                    f"task {task}: unknown event {event!r}; events are {', '.join(EVENTS)}",
+                    f"nhiệm vụ {task}: không có sự kiện {event!r}; "
+                    f"các sự kiện: {', '.join(EVENTS)}",
+                    task=task,
+                )
+            raise InvalidTransition(task, STATES[state], event, possible_events(STATES[state]))
+
+        moment = self.clock.now() if at is None else as_local(at)
+        ts = moment.timestamp()
+        if ts < snap.last[i]:
+            previous = next(e for e in reversed(self._log) if e.task == task)
+            raise EventError(
+                f"task {task}: {event!r} at {moment.isoformat()} is before the task's "
+                f"previous event ({previous.event} at {previous.at.isoformat()})",
+                f"nhiệm vụ {task}: {event!r} lúc {moment.isoformat()} sớm hơn sự kiện trước "
+                f"của nhiệm vụ ({previous.event} lúc {previous.at.isoformat()})",
+                task=task,
+            )
+        if at is not None and not self.allow_future:
+            now = self.clock.now()
+            if moment > now:
+                raise EventError(
+                    f"task {task}: {event!r} at {moment.isoformat()} is in the future "
+                    f"(now is {now.isoformat()}); pass allow_future=True to the tracker to "
+                    "record planned events",
+                    f"nhiệm vụ {task}: {event!r} lúc {moment.isoformat()} là thời điểm trong "
+                    f"tương lai (bây giờ là {now.isoformat()})",
+                    task=task,
+                )
+
+        spec = self._tasks[i]
+        actor_id = self.policy.check(self.plan, spec, event, actor)
+
+        deps = self._deps.get((i, event))
+        if deps is not None:
+            blocked = [
+                Blocker(self._tasks[d].id, _RANK_NAME[rank], STATES[snap.state[d]])
+                for d, rank in deps
+                if snap.peak[d] < rank or snap.state[d] == _CANCELLED
+            ]
+            if blocked:
+                raise DependencyNotMet(task, event, blocked)
+
+        if event == "report":
+            if final is None:
+                final = not spec.ongoing
+        elif final is not None:
+            raise EventError(
+                f"task {task}: 'final' applies to 'report' only",
+                f"nhiệm vụ {task}: 'final' chỉ dùng cho sự kiện 'report'",
+                task=task,
+            )
+        if event == "cancel" and not (note and note.strip()):
+            raise EventError(
+                f"task {task}: cancelling needs a reason in 'note'",
+                f"nhiệm vụ {task}: hủy nhiệm vụ cần nêu lý do trong 'note'",
+                task=task,
+            )
+        if note is not None and not isinstance(note, str):
+            raise EventError(f"task {task}: note must be text", f"nhiệm vụ {task}: "
+                             "ghi chú phải là văn bản", task=task)
+        frozen = freeze_data(data, task=task)
+
+        report_final = snap.final[i] == 1
+        dest = -1
+        for code, need in edges:
+            if need is None or need == report_final:
+                dest = code
+                break
+        if dest < 0:  # pragma: no cover - the lifecycle always has a fallback edge
+            raise InvalidTransition(task, STATES[state], event, possible_events(STATES[state]))
+
+        ev = Event(
+            len(self._log) + 1, task, event, STATES[state], STATES[dest], actor_id, moment,
+            note, frozen, final,
+        )
+        self.store.append(self.plan, (ev,))
+        snap.apply(i, ev, dest, ts)
+        self._log.append(ev)
+        if ts > self._latest:
+            self._latest = ts
+        return ev
+
+    # --- queries ----------------------------------------------------------------------
+
+    def _i(self, task: str) -> int:
+        i = self._index.get(task)
+        if i is None:
+            raise UnknownTask(task, difflib.get_close_matches(task, list(self._index), n=3))
+        return i
+
+    def _at(self, at: datetime | None) -> tuple[datetime, _Snapshot]:
+        """The moment asked about and the state arrays as of then."""
+        moment = self.clock.now() if at is None else as_local(at)
+        ts = moment.timestamp()
+        if ts >= self._latest:
+            return moment, self._now
+        snap = self._snapshot_empty()
+        for ev in self._log:
+            ev_ts = ev.at.timestamp()
+            if ev_ts <= ts:
+                snap.apply(self._index[ev.task], ev, _CODE[ev.dest], ev_ts)
+        return moment, snap
+
+    def state(self, task: str, at: datetime | None = None) -> str:
+        """The state of ``task`` now, or as of ``at``."""
+        i = self._i(task)
+        if at is None:
+            return STATES[self._now.state[i]]
+        return STATES[self._at(at)[1].state[i]]
+
+    def states(self) -> dict[str, str]:
+        """Every task id -> its current state."""
+        state = self._now.state
+        return {t.id: STATES[state[i]] for i, t in enumerate(self._tasks)}
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """The event log, oldest first."""
+        return tuple(self._log)
+
+    def history(self, task: str) -> list[Event]:
+        """Events of one task, oldest first."""
+        self._i(task)
+        return [e for e in self._log if e.task == task]
+
+    def blockers(self, task: str, at: datetime | None = None, event: str = "start") \
+            -> list[Blocker]:
+        """Why ``task`` cannot fire ``event`` (``start`` by default) as of ``at``.
+
+        Lists the built-in rule first (a task starts only once its plan is issued),
+        then each declared dependency that does not hold. Empty when nothing blocks.
+        ``Blocker.message(lang)`` says it in words.
+        """
+        i = self._i(task)
+        _, snap = self._at(at)
+        found: list[Blocker] = []
+        state = STATES[snap.state[i]]
+        if (snap.state[i], event) not in _TABLE:
+            sources = [s for (s, e) in TABLE if e == event]
+            required = sources[0] if len(sources) == 1 else " | ".join(sources)
+            found.append(Blocker(task, required, state))
+        for d, rank in self._deps.get((i, event), ()):
+            if snap.peak[d] < rank or snap.state[d] == _CANCELLED:
+                found.append(Blocker(self._tasks[d].id, _RANK_NAME[rank],
+                                     STATES[snap.state[d]]))
+        return found
+
+    def _timeline_for(self) -> Timeline:
+        if self._timeline is None:
+            self._timeline = Timeline.of(self.plan)
+        return self._timeline
+
+    def status(self, at: datetime | None = None, days: int = 3) -> list[TaskStatus]:
+        """Every task's state and official classification as of ``at``."""
+        moment, snap = self._at(at)
+        return classify_all(self.plan, self._timeline_for(), snap.state, snap.done_at,
+                            moment, days)
+
+    def overdue(self, at: datetime | None = None) -> list[OverdueTask]:
+        """Tasks past a deadline as of ``at``, each with the deadlines it missed."""
+        moment, snap = self._at(at)
+        return overdue(self.plan, self._timeline_for(), snap.state, moment)
+
+    def due_soon(self, at: datetime | None = None, days: int = 3) -> list[OverdueTask]:
+        """Tasks with a deadline in the next ``days`` days (*sắp quá hạn*)."""
+        moment, snap = self._at(at)
+        return due_soon(self.plan, self._timeline_for(), snap.state, moment, days)
+
+    def summary(self, at: datetime | None = None) -> Summary:
+        """The official classification counted per lead unit, with on-time rates."""
+        moment, snap = self._at(at)
+        return summarize(self.plan, self._timeline_for(), snap.state, snap.done_at, moment)
+
+    def next_reports(self, at: datetime | None = None) -> list[tuple[ReportingRule, date]]:
+        """For each reporting rule, the next day a periodic report is due after ``at``."""
+        moment = self.clock.now() if at is None else as_local(at)
+        return [(rule, rule.next_due(moment.date())) for rule in self.plan.reporting]
+
+    def task(self, task: str) -> Task:
+        """The plan's task with id ``task``."""
+        return self._tasks[self._i(task)]
+
+    # --- replay -----------------------------------------------------------------------
+
+    @classmethod
+    def replay(cls, plan: Plan, events: Iterable[Event], **kwargs: Any) -> Tracker:
+        """A tracker on a fresh in-memory store holding ``events``, its state rebuilt
+        by replaying them (each event is checked against the lifecycle)."""
+        store = MemoryStore()
+        store.append(plan, list(events))
+        return cls(plan, store=store, **kwargs)
+
+
+_RANK_NAME = {rank: state for state, rank in PROGRESS_RANK.items()}
