@@ -36,7 +36,7 @@ def find_cycle(graph: Mapping[K, Iterable[K]]) -> list[K] | None:
             for nxt in stack[-1]:
                 c = colour.get(nxt, black)  # nodes outside the graph cannot close a cycle
                 if c == grey:
-                    return path[path.index(nxt):]
+                    return path[path.index(nxt) :]
                 if c == white:
                     colour[nxt] = grey
                     path.append(nxt)

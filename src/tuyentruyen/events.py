@@ -17,18 +17,20 @@ import attrs
 
 from tuyentruyen.errors import EventError
 
-__all__ = ["JSONValue", "Event", "freeze_data", "thaw_data"]
+__all__ = ["Event", "JSONValue", "freeze_data", "thaw_data"]
 
 #: A JSON value as stored in ``Event.data`` (lists are frozen to tuples, objects to
 #: read-only mappings).
 JSONValue: TypeAlias = (
-    None | bool | int | float | str | tuple["JSONValue", ...] | Mapping[str, "JSONValue"]
+    bool | int | float | str | tuple["JSONValue", ...] | Mapping[str, "JSONValue"] | None
 )
 
 _EMPTY: Mapping[str, JSONValue] = MappingProxyType({})
 
 
-def freeze_data(data: Mapping[str, Any] | None, *, task: str | None = None) -> Mapping[str, JSONValue]:
+def freeze_data(
+    data: Mapping[str, Any] | None, *, task: str | None = None
+) -> Mapping[str, JSONValue]:
     """Check that ``data`` is a JSON object and return a deep, read-only copy.
 
     Raises :class:`~tuyentruyen.errors.EventError` naming the path of the first value
@@ -52,7 +54,7 @@ def _bad(path: str, en: str, vi: str, task: str | None) -> EventError:
 
 def _freeze(value: Any, path: str, task: str | None) -> JSONValue:
     if value is None or isinstance(value, bool | str):
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -63,8 +65,12 @@ def _freeze(value: Any, path: str, task: str | None) -> JSONValue:
         out: dict[str, JSONValue] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise _bad(f"{path}", f"key {key!r} is not a string",
-                           f"khóa {key!r} không phải chuỗi", task)
+                raise _bad(
+                    f"{path}",
+                    f"key {key!r} is not a string",
+                    f"khóa {key!r} không phải chuỗi",
+                    task,
+                )
             out[key] = _freeze(item, f"{path}.{key}", task)
         return MappingProxyType(out)
     if isinstance(value, list | tuple):

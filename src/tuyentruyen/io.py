@@ -35,11 +35,7 @@ from tuyentruyen.model import (
     LegalBasis,
     Plan,
     ReportingRule,
-    Section,
-    Signer,
-    Task,
     Unit,
-    Window,
 )
 from tuyentruyen.names import NameIndex
 from tuyentruyen.timeexpr import as_local, parse_date, parse_deadline, parse_window
@@ -104,8 +100,11 @@ _conv.register_unstructure_hook(date, lambda d: d.isoformat())
 
 
 def _is_homogeneous_tuple(t: Any) -> bool:
-    return getattr(t, "__origin__", None) is tuple and len(getattr(t, "__args__", ())) == 2 \
+    return (
+        getattr(t, "__origin__", None) is tuple
+        and len(getattr(t, "__args__", ())) == 2
         and t.__args__[1] is Ellipsis
+    )
 
 
 _conv.register_structure_hook_func(_is_homogeneous_tuple, _strict_tuple)
@@ -113,7 +112,7 @@ _conv.register_structure_hook_func(_is_homogeneous_tuple, _strict_tuple)
 
 def _or_text(cls: type, field: str) -> Callable[[Any, type], Any]:
     """Structure ``cls`` from a mapping, or from a bare string meaning its ``field``."""
-    base = make_dict_structure_fn(cls, _conv)
+    base: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, _conv)
 
     def hook(value: Any, _: type) -> Any:
         if isinstance(value, str):
@@ -138,8 +137,11 @@ _conv.register_unstructure_hook(
 def _unstructure_basis(basis: LegalBasis) -> Any:
     if basis.reference is None and basis.issued_on is None:
         return basis.text
-    return {"text": basis.text, "reference": basis.reference,
-            "issued_on": basis.issued_on.isoformat() if basis.issued_on else None}
+    return {
+        "text": basis.text,
+        "reference": basis.reference,
+        "issued_on": basis.issued_on.isoformat() if basis.issued_on else None,
+    }
 
 
 _conv.register_unstructure_hook(LegalBasis, _unstructure_basis)
@@ -186,8 +188,7 @@ def _line_of(path: str, lines: Mapping[str, int]) -> int | None:
 # --- YAML with line numbers ----------------------------------------------------------
 
 
-def _yaml_lines(node: yaml.Node, path: str, out: dict[str, int],
-                problems: list[Problem]) -> None:
+def _yaml_lines(node: yaml.Node, path: str, out: dict[str, int], problems: list[Problem]) -> None:
     out.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -195,10 +196,14 @@ def _yaml_lines(node: yaml.Node, path: str, out: dict[str, int],
             key = str(key_node.value)
             child = f"{path}.{key}"
             if key in seen:
-                problems.append(Problem(
-                    child, f"duplicate key {key!r}", f"khóa {key!r} bị lặp",
-                    line=key_node.start_mark.line + 1,
-                ))
+                problems.append(
+                    Problem(
+                        child,
+                        f"duplicate key {key!r}",
+                        f"khóa {key!r} bị lặp",
+                        line=key_node.start_mark.line + 1,
+                    )
+                )
             seen.add(key)
             out[child] = key_node.start_mark.line + 1
             _yaml_lines(value_node, child, out, problems)
@@ -214,7 +219,7 @@ def _read_yaml(text: str) -> tuple[Any, dict[str, int], list[Problem]]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is not None:
             _yaml_lines(node, "$", lines, problems)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        data = yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = f"{exc.problem or ''} {exc.context or ''}".strip() or "malformed YAML"
@@ -225,8 +230,9 @@ def _read_yaml(text: str) -> tuple[Any, dict[str, int], list[Problem]]:
             en, vi = f"malformed YAML: {what}", f"YAML sai cú pháp: {what}"
         raise PlanError([Problem("$", en, vi, line=(mark.line + 1) if mark else None)]) from None
     except yaml.YAMLError as exc:
-        raise PlanError([Problem("$", f"malformed YAML: {exc}", f"YAML sai cú pháp: {exc}")]) \
-            from None
+        raise PlanError(
+            [Problem("$", f"malformed YAML: {exc}", f"YAML sai cú pháp: {exc}")]
+        ) from None
     return data, lines, problems
 
 
@@ -243,14 +249,29 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise PlanError([Problem("$", f"cannot read the file: {exc.strerror}",
-                                 f"không đọc được tệp: {exc.strerror}")], source=str(p)) from None
+        raise PlanError(
+            [
+                Problem(
+                    "$",
+                    f"cannot read the file: {exc.strerror}",
+                    f"không đọc được tệp: {exc.strerror}",
+                )
+            ],
+            source=str(p),
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlanError([Problem("$", f"not UTF-8 text (byte {exc.start})",
-                                 f"không phải văn bản UTF-8 (byte {exc.start})")],
-                        source=str(p)) from None
+        raise PlanError(
+            [
+                Problem(
+                    "$",
+                    f"not UTF-8 text (byte {exc.start})",
+                    f"không phải văn bản UTF-8 (byte {exc.start})",
+                )
+            ],
+            source=str(p),
+        ) from None
     fmt = "json" if p.suffix.lower() == ".json" else "yaml"
     try:
         return loads_plan(text, fmt=fmt)
@@ -264,8 +285,16 @@ def loads_plan(text: str, fmt: str = "yaml") -> Plan:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise PlanError([Problem("$", f"malformed JSON: {exc.msg}",
-                                     f"JSON sai cú pháp: {exc.msg}", line=exc.lineno)]) from None
+            raise PlanError(
+                [
+                    Problem(
+                        "$",
+                        f"malformed JSON: {exc.msg}",
+                        f"JSON sai cú pháp: {exc.msg}",
+                        line=exc.lineno,
+                    )
+                ]
+            ) from None
         return plan_from_dict(data)
     data, lines, problems = _read_yaml(text)
     if problems:
@@ -277,26 +306,37 @@ def plan_from_dict(data: Any, *, lines: Mapping[str, int] | None = None) -> Plan
     """Build and check a :class:`Plan` from a plan-file mapping."""
     lines = lines or {}
     if not isinstance(data, Mapping):
-        raise PlanError([Problem("$", "a plan file must be a mapping",
-                                 "tệp kế hoạch phải là một ánh xạ (mapping)", line=1)])
+        raise PlanError(
+            [
+                Problem(
+                    "$",
+                    "a plan file must be a mapping",
+                    "tệp kế hoạch phải là một ánh xạ (mapping)",
+                    line=1,
+                )
+            ]
+        )
     data = dict(data)
     schema = data.pop("schema", None)
     if schema != SCHEMA_VERSION:
-        raise PlanError([Problem(
-            "$.schema",
-            f"schema must be {SCHEMA_VERSION} (found {schema!r})",
-            f"schema phải là {SCHEMA_VERSION} (đang là {schema!r})",
-            line=_line_of("$.schema", lines),
-        )])
+        raise PlanError(
+            [
+                Problem(
+                    "$.schema",
+                    f"schema must be {SCHEMA_VERSION} (found {schema!r})",
+                    f"schema phải là {SCHEMA_VERSION} (đang là {schema!r})",
+                    line=_line_of("$.schema", lines),
+                )
+            ]
+        )
     problems: list[Problem] = []
 
     # Units first: names in the rest of the file are resolved against them.
     try:
         units = _conv.structure({"units": data.get("units", [])}, _UnitsOnly).units
-    except Exception as exc:  # noqa: BLE001 - cattrs raises exception groups
+    except Exception as exc:
         raise PlanError(_cattrs_problems(exc, lines)) from None
-    names = NameIndex((u.id, (u.name, *((u.short,) if u.short else ()), *u.aliases))
-                      for u in units)
+    names = NameIndex((u.id, (u.name, *((u.short,) if u.short else ()), *u.aliases)) for u in units)
 
     def ref(value: Any, path: str, task: str | None) -> Any:
         if not isinstance(value, str):
@@ -307,9 +347,16 @@ def plan_from_dict(data: Any, *, lines: Mapping[str, int] | None = None) -> Plan
         close = names.closest(value)
         hint_en = f"; closest: {', '.join(close)}" if close else ""
         hint_vi = f"; gần nhất: {', '.join(close)}" if close else ""
-        problems.append(Problem(path, f"unknown unit {value!r}{hint_en}",
-                                f"không có đơn vị {value!r}{hint_vi}",
-                                line=_line_of(path, lines), task=task, candidates=close))
+        problems.append(
+            Problem(
+                path,
+                f"unknown unit {value!r}{hint_en}",
+                f"không có đơn vị {value!r}{hint_vi}",
+                line=_line_of(path, lines),
+                task=task,
+                candidates=close,
+            )
+        )
         return value
 
     if "issuer" in data:
@@ -317,8 +364,7 @@ def plan_from_dict(data: Any, *, lines: Mapping[str, int] | None = None) -> Plan
     tasks = data.get("tasks")
     if isinstance(tasks, list):
         data["tasks"] = [
-            _prepare_task(t, f"$.tasks[{i}]", ref, problems, lines) if isinstance(t, Mapping)
-            else t
+            _prepare_task(t, f"$.tasks[{i}]", ref, problems, lines) if isinstance(t, Mapping) else t
             for i, t in enumerate(tasks)
         ]
     reporting = data.get("reporting")
@@ -330,21 +376,23 @@ def plan_from_dict(data: Any, *, lines: Mapping[str, int] | None = None) -> Plan
                 if "to" in rule:
                     rule["to"] = ref(rule["to"], f"$.reporting[{i}].to", None)
                 if isinstance(rule.get("from"), list):
-                    rule["from"] = [ref(v, f"$.reporting[{i}].from[{j}]", None)
-                                    for j, v in enumerate(rule["from"])]
+                    rule["from"] = [
+                        ref(v, f"$.reporting[{i}].from[{j}]", None)
+                        for j, v in enumerate(rule["from"])
+                    ]
             fixed.append(rule)
         data["reporting"] = fixed
 
     try:
         plan = _conv.structure(data, Plan)
-    except Exception as exc:  # noqa: BLE001 - cattrs raises exception groups
+    except Exception as exc:
         raise PlanError([*problems, *_cattrs_problems(exc, lines)]) from None
     if problems:
         raise PlanError(problems)
     if plan.problems:
-        raise PlanError([
-            attrs.evolve(p, line=p.line or _line_of(p.path, lines)) for p in plan.problems
-        ])
+        raise PlanError(
+            [attrs.evolve(p, line=p.line or _line_of(p.path, lines)) for p in plan.problems]
+        )
     return plan
 
 
@@ -367,12 +415,16 @@ def _prepare_task(
     if "lead" in task:
         task["lead"] = ref(task["lead"], f"{path}.lead", tid)
     if isinstance(task.get("support"), list):
-        task["support"] = [ref(v, f"{path}.support[{j}]", tid)
-                           for j, v in enumerate(task["support"])]
+        task["support"] = [
+            ref(v, f"{path}.support[{j}]", tid) for j, v in enumerate(task["support"])
+        ]
 
     def phrase_problem(field: str, exc: TimePhraseError) -> None:
-        problems.append(Problem(f"{path}.{field}", exc.en, exc.vi,
-                                line=_line_of(f"{path}.{field}", lines), task=tid))
+        problems.append(
+            Problem(
+                f"{path}.{field}", exc.en, exc.vi, line=_line_of(f"{path}.{field}", lines), task=tid
+            )
+        )
 
     window = task.get("window")
     if isinstance(window, str):
@@ -443,8 +495,9 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     }
 
 
-_EVENT_KEYS = frozenset(("seq", "task", "event", "source", "dest", "actor", "at", "note",
-                         "data", "final"))
+_EVENT_KEYS = frozenset(
+    ("seq", "task", "event", "source", "dest", "actor", "at", "note", "data", "final")
+)
 
 
 def event_from_dict(raw: Mapping[str, Any]) -> Event:

@@ -122,12 +122,12 @@ def _compile(machine: Machine) -> dict[tuple[str, str], tuple[Edge, ...]]:
         for source, transitions in event.transitions.items():
             edges = []
             for t in transitions:
-                when = tuple(c.func for c in t.conditions if c.target)
-                unless = tuple(c.func for c in t.conditions if not c.target)
+                when = tuple(str(c.func) for c in t.conditions if c.target)
+                unless = tuple(str(c.func) for c in t.conditions if not c.target)
                 unknown = set(when + unless) - set(GUARDS)
                 if unknown:  # pragma: no cover - a definition error, caught at import
                     raise RuntimeError(f"unknown guards {sorted(unknown)} on {name}")
-                edges.append(Edge(t.dest, when, unless))
+                edges.append(Edge(str(t.dest), when, unless))
             table[(source, name)] = tuple(edges)
     return table
 
@@ -154,11 +154,21 @@ def diagram(fmt: str = "mermaid") -> str:
         pass
 
     if fmt == "mermaid":
-        graph = _build(GraphMachine, model=_Diagram(), graph_engine="mermaid",
-                       show_conditions=True, title="tuyentruyen task lifecycle")
+        graph = _build(
+            GraphMachine,
+            model=_Diagram(),
+            graph_engine="mermaid",
+            show_conditions=True,
+            title="tuyentruyen task lifecycle",
+        )
         return str(graph.get_graph().draw(None))
     if fmt == "dot":
-        graph = _build(GraphMachine, model=_Diagram(), graph_engine="graphviz",
-                       show_conditions=True, title="tuyentruyen task lifecycle")
+        graph = _build(
+            GraphMachine,
+            model=_Diagram(),
+            graph_engine="graphviz",
+            show_conditions=True,
+            title="tuyentruyen task lifecycle",
+        )
         return str(graph.get_graph().source)
     raise ValueError(f"unknown diagram format {fmt!r}; use 'mermaid' or 'dot'")

@@ -40,7 +40,7 @@ def _tuple(value: object) -> tuple[object, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(value)  # type: ignore[call-overload, no-any-return]
+    return tuple(value)  # type: ignore[arg-type]
 
 
 @attrs.frozen
@@ -253,8 +253,9 @@ class Plan:
     @cached_property
     def names(self) -> NameIndex:
         """Index for matching unit names and aliases."""
-        return NameIndex((u.id, (u.name, *((u.short,) if u.short else ()), *u.aliases))
-                         for u in self.units)
+        return NameIndex(
+            (u.id, (u.name, *((u.short,) if u.short else ()), *u.aliases)) for u in self.units
+        )
 
     def unit_name(self, unit_id: str) -> str:
         """The name of a unit id (the id itself if unknown)."""

@@ -175,8 +175,9 @@ class Timeline:
 
     __slots__ = ("due", "end", "lead", "leads")
 
-    def __init__(self, due: array[float], end: array[float], lead: array[int],
-                 leads: list[str]) -> None:
+    def __init__(
+        self, due: array[float], end: array[float], lead: array[int], leads: list[str]
+    ) -> None:
         self.due = due
         self.end = end
         self.lead = lead
@@ -213,10 +214,7 @@ def _code(state: int, due: float, end: float, done_at: float, now: float) -> int
         return 3 if done_at <= end else 4
     if state == _CANCELLED:
         return 6
-    if state == _PLANNED:
-        limit = due if due < end else end
-    else:
-        limit = end
+    limit = (due if due < end else end) if state == _PLANNED else end
     if limit == _INF:
         return 5
     if now >= limit:
@@ -235,8 +233,9 @@ def _applicable(task: Task, state: int) -> Deadline | None:
     return min(options, key=lambda d: d.day) if options else None
 
 
-def classify_all(plan: Plan, tl: Timeline, state: bytearray, done_at: array[float],
-                 at: datetime, days: int = 3) -> list[TaskStatus]:
+def classify_all(
+    plan: Plan, tl: Timeline, state: bytearray, done_at: array[float], at: datetime, days: int = 3
+) -> list[TaskStatus]:
     """Every task's :class:`TaskStatus` at ``at``."""
     now = at.timestamp()
     soon = (at + timedelta(days=days)).timestamp()
@@ -257,7 +256,7 @@ def overdue(plan: Plan, tl: Timeline, state: bytearray, at: datetime) -> list[Ov
     due, end = tl.due, tl.end
     out = []
     for i, s in enumerate(state):
-        if s == _DONE or s == _CANCELLED:
+        if s in (_DONE, _CANCELLED):
             continue
         late_due = s == _PLANNED and now >= due[i]
         late_end = now >= end[i]
@@ -274,14 +273,15 @@ def overdue(plan: Plan, tl: Timeline, state: bytearray, at: datetime) -> list[Ov
     return out
 
 
-def due_soon(plan: Plan, tl: Timeline, state: bytearray, at: datetime,
-             days: int = 3) -> list[OverdueTask]:
+def due_soon(
+    plan: Plan, tl: Timeline, state: bytearray, at: datetime, days: int = 3
+) -> list[OverdueTask]:
     """Tasks with a deadline in ``(at, at + days]`` that they have not met yet."""
     now = at.timestamp()
     soon = (at + timedelta(days=days)).timestamp()
     out = []
     for i, s in enumerate(state):
-        if s == _DONE or s == _CANCELLED:
+        if s in (_DONE, _CANCELLED):
             continue
         task = plan.tasks[i]
         found = []
@@ -296,8 +296,9 @@ def due_soon(plan: Plan, tl: Timeline, state: bytearray, at: datetime,
     return out
 
 
-def summarize(plan: Plan, tl: Timeline, state: bytearray, done_at: array[float],
-              at: datetime) -> Summary:
+def summarize(
+    plan: Plan, tl: Timeline, state: bytearray, done_at: array[float], at: datetime
+) -> Summary:
     """Counts per lead unit (in order of first appearance) and for the whole plan."""
     now = at.timestamp()
     n_units = len(tl.leads)

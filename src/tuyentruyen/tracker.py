@@ -287,8 +287,11 @@ class Tracker:
                 task=task,
             )
         if note is not None and not isinstance(note, str):
-            raise EventError(f"task {task}: note must be text", f"nhiệm vụ {task}: "
-                             "ghi chú phải là văn bản", task=task)
+            raise EventError(
+                f"task {task}: note must be text",
+                f"nhiệm vụ {task}: ghi chú phải là văn bản",
+                task=task,
+            )
         frozen = freeze_data(data, task=task)
 
         report_final = snap.final[i] == 1
@@ -301,8 +304,16 @@ class Tracker:
             raise InvalidTransition(task, STATES[state], event, possible_events(STATES[state]))
 
         ev = Event(
-            len(self._log) + 1, task, event, STATES[state], STATES[dest], actor_id, moment,
-            note, frozen, final,
+            len(self._log) + 1,
+            task,
+            event,
+            STATES[state],
+            STATES[dest],
+            actor_id,
+            moment,
+            note,
+            frozen,
+            final,
         )
         self.store.append(self.plan, (ev,))
         snap.apply(i, ev, dest, ts)
@@ -354,8 +365,9 @@ class Tracker:
         self._i(task)
         return [e for e in self._log if e.task == task]
 
-    def blockers(self, task: str, at: datetime | None = None, event: str = "start") \
-            -> list[Blocker]:
+    def blockers(
+        self, task: str, at: datetime | None = None, event: str = "start"
+    ) -> list[Blocker]:
         """Why ``task`` cannot fire ``event`` (``start`` by default) as of ``at``.
 
         Lists the built-in rule first (a task starts only once its plan is issued),
@@ -372,8 +384,7 @@ class Tracker:
             found.append(Blocker(task, required, state))
         for d, rank in self._deps.get((i, event), ()):
             if snap.peak[d] < rank or snap.state[d] == _CANCELLED:
-                found.append(Blocker(self._tasks[d].id, _RANK_NAME[rank],
-                                     STATES[snap.state[d]]))
+                found.append(Blocker(self._tasks[d].id, _RANK_NAME[rank], STATES[snap.state[d]]))
         return found
 
     def _timeline_for(self) -> Timeline:
@@ -384,8 +395,7 @@ class Tracker:
     def status(self, at: datetime | None = None, days: int = 3) -> list[TaskStatus]:
         """Every task's state and official classification as of ``at``."""
         moment, snap = self._at(at)
-        return classify_all(self.plan, self._timeline_for(), snap.state, snap.done_at,
-                            moment, days)
+        return classify_all(self.plan, self._timeline_for(), snap.state, snap.done_at, moment, days)
 
     def overdue(self, at: datetime | None = None) -> list[OverdueTask]:
         """Tasks past a deadline as of ``at``, each with the deadlines it missed."""

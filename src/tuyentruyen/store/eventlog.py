@@ -42,8 +42,9 @@ class EventLogFile:
         except FileNotFoundError:
             return ()
         except (OSError, UnicodeDecodeError) as exc:
-            raise self._error(None, f"cannot read the state file: {exc}",
-                              f"không đọc được tệp trạng thái: {exc}") from None
+            raise self._error(
+                None, f"cannot read the state file: {exc}", f"không đọc được tệp trạng thái: {exc}"
+            ) from None
         events: list[Event] = []
         header_seen = False
         for number, line in enumerate(text.splitlines(), start=1):
@@ -52,13 +53,17 @@ class EventLogFile:
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise self._error(number, f"not JSON ({exc.msg})",
-                                  f"không phải JSON ({exc.msg})") from None
+                raise self._error(
+                    number, f"not JSON ({exc.msg})", f"không phải JSON ({exc.msg})"
+                ) from None
             if not header_seen:
                 header_seen = True
                 if not isinstance(raw, dict) or raw.get("tuyentruyen") != _MAGIC:
-                    raise self._error(number, "not a tuyentruyen event log",
-                                      "không phải nhật ký sự kiện của tuyentruyen")
+                    raise self._error(
+                        number,
+                        "not a tuyentruyen event log",
+                        "không phải nhật ký sự kiện của tuyentruyen",
+                    )
                 if raw.get("plan") != plan.id:
                     raise self._error(
                         number,
@@ -67,8 +72,11 @@ class EventLogFile:
                     )
                 continue
             if not isinstance(raw, dict):
-                raise self._error(number, "an event must be a JSON object",
-                                  "mỗi sự kiện phải là một đối tượng JSON")
+                raise self._error(
+                    number,
+                    "an event must be a JSON object",
+                    "mỗi sự kiện phải là một đối tượng JSON",
+                )
             try:
                 events.append(event_from_dict(raw))
             except ValueError as exc:

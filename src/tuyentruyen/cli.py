@@ -1,0 +1,637 @@
+"""The ``tuyentruyen`` command line.
+
+Every message has a Vietnamese and an English form: ``--lang vi|en`` chooses, else
+``TUYENTRUYEN_LANG``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: English
+when it starts with ``en``), else Vietnamese. Errors end in one clear line per problem
+on standard error and exit status 2; nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from tuyentruyen.__about__ import __version__
+from tuyentruyen.clock import SystemClock
+from tuyentruyen.errors import TimePhraseError, TuyenTruyenError
+from tuyentruyen.io import dump_plan, event_to_dict, load_plan, plan_to_dict
+from tuyentruyen.lifecycle import EVENTS, STATE_LABELS, diagram
+from tuyentruyen.model import Plan
+from tuyentruyen.status import Summary, TaskStatus
+from tuyentruyen.store import EventLogFile
+from tuyentruyen.timeexpr import ZONE, as_local, end_of_day, format_date, parse_date
+from tuyentruyen.tracker import Tracker
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+# --- messages --------------------------------------------------------------------------
+
+_T: dict[str, dict[str, str]] = {
+    "en": {
+        "prog": "Track a Vietnamese communication plan (kế hoạch thông tin tuyên truyền).",
+        "epilog": "Run 'tuyentruyen COMMAND --help' for a command's options.",
+        "lang": "language of messages and help: vi or en",
+        "version": "show the version and exit",
+        "help": "show this help and exit",
+        "commands": "commands",
+        "usage": "usage: ",
+        "positional": "arguments",
+        "options": "options",
+        "check": "check a plan file and report every problem",
+        "show": "show a plan",
+        "show.json": "print the normalized plan as JSON (itself a valid plan file)",
+        "show.yaml": "print the normalized plan as YAML",
+        "status": "show each task's state and official classification",
+        "status.at": "as of this date or moment (default: now)",
+        "status.json": "print JSON instead of tables",
+        "fire": "record an event on a task",
+        "fire.task": "task id, e.g. 2.6",
+        "fire.event": "event: " + ", ".join(EVENTS),
+        "fire.actor": "unit id or name of who fires the event",
+        "fire.at": "when it happened (default: now); ISO or 15/9/2023 [08:30]",
+        "fire.note": "note; for cancel, the reason",
+        "fire.data": "what the report says, as a JSON object",
+        "fire.final": "this report is the final one (default for non-ongoing tasks)",
+        "fire.interim": "this report is an interim one (default for ongoing tasks)",
+        "fire.future": "accept a moment after now",
+        "history": "list recorded events",
+        "history.task": "only this task",
+        "lifecycle": "print the task lifecycle diagram",
+        "lifecycle.format": "diagram format",
+        "plan": "plan file (.yaml, .yml or .json)",
+        "state": "event log file (default: PLAN.events.jsonl beside the plan)",
+        "ok": "{plan}: OK: {tasks} tasks, {units} units, {rules} reporting rules",
+        "recorded": "recorded #{seq}: task {task} {source} -> {dest} ({event} by {actor}, {at})",
+        "no_events": "no events recorded",
+        "error": "error",
+        "internal": "internal error (please report it): {what}",
+        "as_of": "Status of {title} as of {at}",
+        "col.task": "Task",
+        "col.state": "State",
+        "col.class": "Classification",
+        "col.deadline": "Deadline",
+        "col.lead": "Lead unit",
+        "col.unit": "Lead unit",
+        "col.total": "Total",
+        "col.due": "Due",
+        "col.done_on_time": "Done on time",
+        "col.done_late": "Done late",
+        "col.open_on_time": "Open, on time",
+        "col.open_overdue": "Open, overdue",
+        "col.rate": "On-time %",
+        "summary": "Per lead unit",
+        "total": "Total",
+        "overdue": "Overdue",
+        "due_soon": "due soon",
+        "blocked": "blocked",
+        "next_report": "Next periodic report: before {day} to {to}",
+        "bad_at": "cannot read the moment {value!r}: use 2023-09-15, 2023-09-15T08:30 or 15/9/2023",
+        "bad_json": "--data is not valid JSON: {what}",
+        "io": "{path}: {what}",
+    },
+    "vi": {
+        "prog": "Theo dõi kế hoạch thông tin tuyên truyền.",
+        "epilog": "Chạy 'tuyentruyen LỆNH --help' để xem tùy chọn của từng lệnh.",
+        "lang": "ngôn ngữ của thông báo và trợ giúp: vi hoặc en",
+        "version": "hiện phiên bản rồi thoát",
+        "help": "hiện trợ giúp này rồi thoát",
+        "commands": "các lệnh",
+        "usage": "cách dùng: ",
+        "positional": "tham số",
+        "options": "tùy chọn",
+        "check": "kiểm tra tệp kế hoạch và báo mọi lỗi",
+        "show": "hiển thị kế hoạch",
+        "show.json": "in kế hoạch đã chuẩn hóa dạng JSON (cũng là một tệp kế hoạch hợp lệ)",
+        "show.yaml": "in kế hoạch đã chuẩn hóa dạng YAML",
+        "status": "hiển thị trạng thái và phân loại chính thức của từng nhiệm vụ",
+        "status.at": "tính đến ngày hoặc thời điểm này (mặc định: bây giờ)",
+        "status.json": "in JSON thay cho bảng",
+        "fire": "ghi nhận một sự kiện của nhiệm vụ",
+        "fire.task": "mã nhiệm vụ, ví dụ 2.6",
+        "fire.event": "sự kiện: " + ", ".join(EVENTS),
+        "fire.actor": "mã hoặc tên đơn vị thực hiện sự kiện",
+        "fire.at": "thời điểm (mặc định: bây giờ); ISO hoặc 15/9/2023 [08:30]",
+        "fire.note": "ghi chú; với cancel là lý do hủy",
+        "fire.data": "nội dung báo cáo, dạng đối tượng JSON",
+        "fire.final": "đây là báo cáo cuối cùng (mặc định với nhiệm vụ không thường xuyên)",
+        "fire.interim": "đây là báo cáo định kỳ giữa chừng (mặc định với nhiệm vụ thường xuyên)",
+        "fire.future": "chấp nhận thời điểm sau hiện tại",
+        "history": "liệt kê các sự kiện đã ghi nhận",
+        "history.task": "chỉ nhiệm vụ này",
+        "lifecycle": "in sơ đồ vòng đời nhiệm vụ",
+        "lifecycle.format": "định dạng sơ đồ",
+        "plan": "tệp kế hoạch (.yaml, .yml hoặc .json)",
+        "state": "tệp nhật ký sự kiện (mặc định: PLAN.events.jsonl cạnh tệp kế hoạch)",
+        "ok": "{plan}: HỢP LỆ: {tasks} nhiệm vụ, {units} đơn vị, {rules} quy định báo cáo",
+        "recorded": "đã ghi #{seq}: nhiệm vụ {task} {source} -> {dest} ({event} bởi {actor}, {at})",
+        "no_events": "chưa có sự kiện nào",
+        "error": "lỗi",
+        "internal": "lỗi nội bộ (vui lòng báo lại): {what}",
+        "as_of": "Tình hình thực hiện {title} tính đến {at}",
+        "col.task": "Nhiệm vụ",
+        "col.state": "Trạng thái",
+        "col.class": "Phân loại",
+        "col.deadline": "Thời hạn",
+        "col.lead": "Đơn vị chủ trì",
+        "col.unit": "Đơn vị chủ trì",
+        "col.total": "Tổng số",
+        "col.due": "Đến hạn",
+        "col.done_on_time": "HT đúng hạn",
+        "col.done_late": "HT quá hạn",
+        "col.open_on_time": "Chưa HT, trong hạn",
+        "col.open_overdue": "Chưa HT, quá hạn",
+        "col.rate": "Tỷ lệ đúng hạn %",
+        "summary": "Tổng hợp theo đơn vị chủ trì",
+        "total": "Tổng cộng",
+        "overdue": "Quá hạn",
+        "due_soon": "sắp quá hạn",
+        "blocked": "đang bị chặn",
+        "next_report": "Báo cáo định kỳ tiếp theo: trước {day} gửi {to}",
+        "bad_at": "không đọc được thời điểm {value!r}: dùng 2023-09-15, 2023-09-15T08:30 "
+        "hoặc 15/9/2023",
+        "bad_json": "--data không phải JSON hợp lệ: {what}",
+        "io": "{path}: {what}",
+    },
+}
+
+
+def _lang_from_env(environ: dict[str, str] | os._Environ[str]) -> str:
+    explicit = environ.get("TUYENTRUYEN_LANG", "")
+    if explicit in ("vi", "en"):
+        return explicit
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(key, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "vi"
+    return "vi"
+
+
+def _pick_lang(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("vi", "en"):
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in ("vi", "en"):
+            return arg[7:]
+    return _lang_from_env(os.environ)
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with translated headings and errors that exit 2 with one line."""
+
+    lang = "vi"
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: {_translate_argparse(message, self.lang)}")
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        t = _T[self.lang]
+        text = text.replace("usage: ", t["usage"], 1)
+        text = text.replace("\npositional arguments:", f"\n{t['positional']}:")
+        return text.replace("\noptions:", f"\n{t['options']}:")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", _T[self.lang]["usage"], 1)
+
+
+def _translate_argparse(message: str, lang: str) -> str:
+    if lang != "vi":
+        return message
+    pairs = [
+        ("the following arguments are required", "thiếu tham số bắt buộc"),
+        ("unrecognized arguments", "tham số không nhận ra"),
+        ("invalid choice", "lựa chọn không hợp lệ"),
+        ("expected one argument", "cần một giá trị"),
+        ("argument ", "tham số "),
+        ("choose from", "chọn một trong"),
+    ]
+    for en, vi in pairs:
+        message = message.replace(en, vi)
+    return message
+
+
+def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
+    """The argument parser, with help text in ``lang``."""
+    t = _T[lang]
+    _Parser.lang = lang
+
+    def parser(**kw: Any) -> _Parser:
+        return _Parser(add_help=False, **kw)
+
+    root = parser(prog="tuyentruyen", description=t["prog"], epilog=t["epilog"])
+    root.add_argument("-h", "--help", action="help", help=t["help"])
+    root.add_argument(
+        "--version", action="version", version=f"tuyentruyen {__version__}", help=t["version"]
+    )
+    root.add_argument("--lang", choices=("vi", "en"), help=t["lang"])
+    sub = root.add_subparsers(
+        dest="command", title=t["commands"], metavar="COMMAND", parser_class=_Parser
+    )
+
+    def command(
+        name: str, func: Callable[[argparse.Namespace, TextIO], int]
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=t[name], description=t[name], add_help=False)
+        p.add_argument("-h", "--help", action="help", help=t["help"])
+        p.add_argument("--lang", choices=("vi", "en"), help=t["lang"])
+        p.set_defaults(func=func)
+        return p
+
+    def plan_args(p: argparse.ArgumentParser, state: bool = False) -> None:
+        p.add_argument("plan", metavar="PLAN", help=t["plan"])
+        if state:
+            p.add_argument("--state", metavar="FILE", help=t["state"])
+
+    p = command("check", _cmd_check)
+    plan_args(p)
+
+    p = command("show", _cmd_show)
+    plan_args(p)
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help=t["show.json"])
+    fmt.add_argument("--yaml", action="store_true", help=t["show.yaml"])
+
+    p = command("status", _cmd_status)
+    plan_args(p, state=True)
+    p.add_argument("--at", metavar="DATE", help=t["status.at"])
+    p.add_argument("--json", action="store_true", help=t["status.json"])
+
+    p = command("fire", _cmd_fire)
+    plan_args(p, state=True)
+    p.add_argument("task", metavar="TASK", help=t["fire.task"])
+    p.add_argument("event", metavar="EVENT", choices=EVENTS, help=t["fire.event"])
+    p.add_argument("--actor", required=True, metavar="UNIT", help=t["fire.actor"])
+    p.add_argument("--at", metavar="DATETIME", help=t["fire.at"])
+    p.add_argument("--note", help=t["fire.note"])
+    p.add_argument("--data", metavar="JSON", help=t["fire.data"])
+    final = p.add_mutually_exclusive_group()
+    final.add_argument(
+        "--final", dest="final", action="store_true", default=None, help=t["fire.final"]
+    )
+    final.add_argument("--interim", dest="final", action="store_false", help=t["fire.interim"])
+    p.add_argument("--allow-future", action="store_true", help=t["fire.future"])
+
+    p = command("history", _cmd_history)
+    plan_args(p, state=True)
+    p.add_argument("task", metavar="TASK", nargs="?", help=t["history.task"])
+    p.add_argument("--json", action="store_true", help=t["status.json"])
+
+    p = command("lifecycle", _cmd_lifecycle)
+    p.add_argument(
+        "--format", choices=("mermaid", "dot"), default="mermaid", help=t["lifecycle.format"]
+    )
+    return root
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class _Failure(Exception):
+    """A CLI-level error with its message already in the user's language."""
+
+
+def _parse_moment(value: str, lang: str, *, end_of_date: bool) -> datetime:
+    """ISO date/datetime or Vietnamese ``15/9/2023 [08:30]``; naive means Asia/Ho_Chi_Minh.
+
+    A bare date means the end of that day when ``end_of_date`` (status "as of"), else
+    its start.
+    """
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+        if len(text) > 10:
+            return as_local(moment)
+        day = moment.date()
+    except ValueError:
+        parts = text.split()
+        try:
+            day = parse_date(parts[0])
+            if len(parts) == 2:
+                clock = time.fromisoformat(parts[1])
+                return datetime.combine(day, clock, tzinfo=ZONE)
+            if len(parts) > 2:
+                raise ValueError(text)
+        except (TimePhraseError, ValueError, IndexError):
+            raise _Failure(_T[lang]["bad_at"].format(value=value)) from None
+    if end_of_date:
+        return end_of_day(day) - timedelta(microseconds=1)
+    return datetime.combine(day, time(0), tzinfo=ZONE)
+
+
+def _state_path(args: argparse.Namespace) -> Path:
+    if args.state:
+        return Path(args.state)
+    return Path(f"{args.plan}.events.jsonl")
+
+
+def _tracker(args: argparse.Namespace, **kwargs: Any) -> Tracker:
+    plan = load_plan(args.plan)
+    return Tracker(plan, store=EventLogFile(_state_path(args)), clock=SystemClock(), **kwargs)
+
+
+def _day(d: date | None) -> str:
+    return "-" if d is None else f"{d.day}/{d.month}/{d.year}"
+
+
+def _table(rows: list[list[str]], out: TextIO) -> None:
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for k, row in enumerate(rows):
+        out.write("  ".join(cell.ljust(widths[c]) for c, cell in enumerate(row)).rstrip() + "\n")
+        if k == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    plan = load_plan(args.plan)
+    out.write(
+        _T[args.lang]["ok"].format(
+            plan=args.plan, tasks=len(plan.tasks), units=len(plan.units), rules=len(plan.reporting)
+        )
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    plan = load_plan(args.plan)
+    if args.json:
+        out.write(json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n")
+    elif args.yaml:
+        out.write(dump_plan(plan, "yaml"))
+    else:
+        _print_plan(plan, args.lang, out)
+    return EXIT_OK
+
+
+def _print_plan(plan: Plan, lang: str, out: TextIO) -> None:
+    t = _T[lang]
+    out.write(f"{plan.title}\n")
+    if plan.reference:
+        out.write(f"{'Số' if lang == 'vi' else 'No.'} {plan.reference}\n")
+    out.write(f"{plan.unit_name(plan.issuer)}\n\n")
+    rows = [
+        [
+            t["col.task"],
+            t["col.lead"],
+            t["col.deadline"],
+            "window" if lang == "en" else "Thời gian thực hiện",
+        ]
+    ]
+    for task in plan.tasks:
+        rows.append(
+            [
+                task.id,
+                plan.unit_name(task.lead),
+                task.plan_due_text or _day(task.plan_due),
+                task.window_text or f"{_day(task.window.start)} - {_day(task.window.end)}",
+            ]
+        )
+    _table(rows, out)
+
+
+def _status_json(
+    tracker: Tracker, statuses: list[TaskStatus], summary: Summary, at: datetime
+) -> dict[str, Any]:
+    plan = tracker.plan
+    tasks = []
+    for st in statuses:
+        tasks.append(
+            {
+                "id": st.task.id,
+                "title": st.task.title,
+                "lead": st.task.lead,
+                "state": st.state,
+                "classification": st.classification.value,
+                "classification_vi": st.classification.label("vi"),
+                "deadline": None
+                if st.deadline is None
+                else {"kind": st.deadline.kind, "day": st.deadline.day.isoformat()},
+                "due_soon": st.due_soon,
+                "blockers": [
+                    {"task": b.task, "required": b.required, "state": b.state}
+                    for b in tracker.blockers(st.task.id, at=at)
+                ]
+                if st.state in ("planned", "issued")
+                else [],
+            }
+        )
+    rows = []
+    for row in (*summary.rows, summary.total):
+        rows.append(
+            {
+                "unit": row.unit or None,
+                "unit_name": plan.unit_name(row.unit) if row.unit else None,
+                "total": row.total,
+                "due": row.due,
+                "done_on_time": row.done_on_time,
+                "done_late": row.done_late,
+                "not_done_on_time": row.not_done_on_time,
+                "not_done_overdue": row.not_done_overdue,
+                "cancelled": row.cancelled,
+                "on_time_rate": row.on_time_rate,
+            }
+        )
+    return {
+        "plan": plan.id,
+        "at": at.isoformat(),
+        "tasks": tasks,
+        "summary": rows[:-1],
+        "total": rows[-1],
+        "next_reports": [
+            {"to": rule.to, "due": day.isoformat()} for rule, day in tracker.next_reports(at)
+        ],
+    }
+
+
+def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
+    lang = args.lang
+    t = _T[lang]
+    tracker = _tracker(args)
+    at = _parse_moment(args.at, lang, end_of_date=True) if args.at else tracker.clock.now()
+    statuses = tracker.status(at=at)
+    summary = tracker.summary(at=at)
+    if args.json:
+        out.write(
+            json.dumps(_status_json(tracker, statuses, summary, at), ensure_ascii=False, indent=2)
+            + "\n"
+        )
+        return EXIT_OK
+    plan = tracker.plan
+    out.write(
+        t["as_of"].format(
+            title=plan.title, at=format_date(at.date()) if lang == "vi" else at.date().isoformat()
+        )
+        + "\n\n"
+    )
+    rows = [[t["col.task"], t["col.state"], t["col.class"], t["col.deadline"], t["col.lead"]]]
+    for st in statuses:
+        klass = st.classification.label(lang)
+        if st.due_soon:
+            klass += f" ({t['due_soon']})"
+        rows.append(
+            [
+                st.task.id,
+                STATE_LABELS[lang][st.state],
+                klass,
+                "-" if st.deadline is None else st.deadline.label(lang),
+                plan.unit_name(st.task.lead),
+            ]
+        )
+    _table(rows, out)
+    out.write(f"\n{t['summary']}\n")
+    rows = [
+        [
+            t["col.unit"],
+            t["col.total"],
+            t["col.due"],
+            t["col.done_on_time"],
+            t["col.done_late"],
+            t["col.open_on_time"],
+            t["col.open_overdue"],
+            t["col.rate"],
+        ]
+    ]
+    for row in (*summary.rows, summary.total):
+        rate = "-" if row.on_time_rate is None else f"{row.on_time_rate:g}"
+        rows.append(
+            [
+                plan.unit_name(row.unit) if row.unit else t["total"],
+                str(row.total),
+                str(row.due),
+                str(row.done_on_time),
+                str(row.done_late),
+                str(row.not_done_on_time),
+                str(row.not_done_overdue),
+                rate,
+            ]
+        )
+    _table(rows, out)
+    for rule, day in tracker.next_reports(at):
+        out.write(
+            "\n"
+            + t["next_report"].format(
+                day=format_date(day) if lang == "vi" else day.isoformat(),
+                to=plan.unit_name(rule.to),
+            )
+            + "\n"
+        )
+    return EXIT_OK
+
+
+def _cmd_fire(args: argparse.Namespace, out: TextIO) -> int:
+    lang = args.lang
+    data = None
+    if args.data is not None:
+        try:
+            data = json.loads(args.data)
+        except json.JSONDecodeError as exc:
+            raise _Failure(_T[lang]["bad_json"].format(what=exc.msg)) from None
+    at = _parse_moment(args.at, lang, end_of_date=False) if args.at else None
+    tracker = _tracker(args, allow_future=args.allow_future)
+    ev = tracker.fire(
+        args.task, args.event, actor=args.actor, at=at, note=args.note, data=data, final=args.final
+    )
+    out.write(
+        _T[lang]["recorded"].format(
+            seq=ev.seq,
+            task=ev.task,
+            source=ev.source,
+            dest=ev.dest,
+            event=ev.event,
+            actor=ev.actor,
+            at=ev.at.isoformat(),
+        )
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
+    tracker = _tracker(args)
+    events = tracker.history(args.task) if args.task else list(tracker.events)
+    if args.json:
+        out.write(
+            json.dumps([event_to_dict(e) for e in events], ensure_ascii=False, indent=2) + "\n"
+        )
+        return EXIT_OK
+    if not events:
+        out.write(_T[args.lang]["no_events"] + "\n")
+    for e in events:
+        note = f"  {e.note}" if e.note else ""
+        out.write(
+            f"#{e.seq}  {e.at.isoformat()}  {e.task}  {e.event}  {e.source} -> {e.dest}"
+            f"  {e.actor}{note}\n"
+        )
+    return EXIT_OK
+
+
+def _cmd_lifecycle(args: argparse.Namespace, out: TextIO) -> int:
+    out.write(diagram(args.format).rstrip() + "\n")
+    return EXIT_OK
+
+
+# --- entry point -----------------------------------------------------------------------
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the CLI; returns the exit status (0 ok, 2 bad input, 1 internal error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    lang = _pick_lang(argv)
+    t = _T[lang]
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        err.write(f"{exc}\n")
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    args.lang = lang
+    if not getattr(args, "func", None):
+        parser.print_help(out)
+        return EXIT_USAGE
+    try:
+        return int(args.func(args, out))
+    except TuyenTruyenError as exc:
+        for line in exc.lines(lang):
+            err.write(f"{t['error']}: {line}\n")
+        return EXIT_USAGE
+    except _Failure as exc:
+        err.write(f"{t['error']}: {exc}\n")
+        return EXIT_USAGE
+    except OSError as exc:
+        where = exc.filename or ""
+        err.write(f"{t['error']}: " + t["io"].format(path=where, what=exc.strerror or exc) + "\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("TUYENTRUYEN_DEBUG"):
+            raise
+        err.write(
+            f"{t['error']}: " + t["internal"].format(what=f"{type(exc).__name__}: {exc}") + "\n"
+        )
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
