@@ -65,6 +65,9 @@ _T: dict[str, dict[str, str]] = {
         "history": "list recorded events",
         "history.task": "only this task",
         "lifecycle": "print the task lifecycle diagram",
+        "demo": "replay 2023 on the Quảng Ninh 60-year plan and show its status",
+        "demo.out": "folder for the demo's files (default: out)",
+        "demo.done": "Replayed {events} events of 2023 into {path}",
         "lifecycle.format": "diagram format",
         "plan": "plan file (.yaml, .yml or .json)",
         "state": "event log file (default: PLAN.events.jsonl beside the plan)",
@@ -127,6 +130,9 @@ _T: dict[str, dict[str, str]] = {
         "history": "liệt kê các sự kiện đã ghi nhận",
         "history.task": "chỉ nhiệm vụ này",
         "lifecycle": "in sơ đồ vòng đời nhiệm vụ",
+        "demo": "phát lại năm 2023 của kế hoạch 60 năm Quảng Ninh và hiển thị tình hình",
+        "demo.out": "thư mục chứa các tệp của bản demo (mặc định: out)",
+        "demo.done": "Đã phát lại {events} sự kiện năm 2023 vào {path}",
         "lifecycle.format": "định dạng sơ đồ",
         "plan": "tệp kế hoạch (.yaml, .yml hoặc .json)",
         "state": "tệp nhật ký sự kiện (mặc định: PLAN.events.jsonl cạnh tệp kế hoạch)",
@@ -287,6 +293,9 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
     plan_args(p, state=True)
     p.add_argument("task", metavar="TASK", nargs="?", help=t["history.task"])
     p.add_argument("--json", action="store_true", help=t["status.json"])
+
+    p = command("demo", _cmd_demo)
+    p.add_argument("--out", default="out", metavar="DIR", help=t["demo.out"])
 
     p = command("lifecycle", _cmd_lifecycle)
     p.add_argument(
@@ -459,18 +468,36 @@ def _status_json(
 
 
 def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
-    lang = args.lang
-    t = _T[lang]
     tracker = _tracker(args)
-    at = _parse_moment(args.at, lang, end_of_date=True) if args.at else tracker.clock.now()
+    at = _parse_moment(args.at, args.lang, end_of_date=True) if args.at else tracker.clock.now()
+    _print_status(tracker, at, args.lang, out, as_json=args.json)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from tuyentruyen.demo import AS_OF, run_demo
+
+    tracker = run_demo(Path(args.out))
+    out.write(
+        _T[args.lang]["demo.done"].format(
+            events=len(tracker.events), path=Path(args.out) / "demo.events.jsonl"
+        )
+        + "\n\n"
+    )
+    _print_status(tracker, as_local(AS_OF), args.lang, out, as_json=False)
+    return EXIT_OK
+
+
+def _print_status(tracker: Tracker, at: datetime, lang: str, out: TextIO, *, as_json: bool) -> None:
+    t = _T[lang]
     statuses = tracker.status(at=at)
     summary = tracker.summary(at=at)
-    if args.json:
+    if as_json:
         out.write(
             json.dumps(_status_json(tracker, statuses, summary, at), ensure_ascii=False, indent=2)
             + "\n"
         )
-        return EXIT_OK
+        return
     plan = tracker.plan
     out.write(
         t["as_of"].format(
@@ -530,7 +557,6 @@ def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
             )
             + "\n"
         )
-    return EXIT_OK
 
 
 def _cmd_fire(args: argparse.Namespace, out: TextIO) -> int:
