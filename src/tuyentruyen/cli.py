@@ -9,6 +9,7 @@ on standard error and exit status 2; nothing is ever half-written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -71,7 +72,7 @@ _T: dict[str, dict[str, str]] = {
         "lifecycle.format": "diagram format",
         "plan": "plan file (.yaml, .yml or .json)",
         "state": "event log file (default: PLAN.events.jsonl beside the plan)",
-        "ok": "{plan}: OK: {tasks} tasks, {units} units, {rules} reporting rules",
+        "ok": "{plan}: OK: {tasks}, {units}, {rules}",
         "recorded": "recorded #{seq}: task {task} {source} -> {dest} ({event} by {actor}, {at})",
         "no_events": "no events recorded",
         "error": "error",
@@ -136,7 +137,7 @@ _T: dict[str, dict[str, str]] = {
         "lifecycle.format": "định dạng sơ đồ",
         "plan": "tệp kế hoạch (.yaml, .yml hoặc .json)",
         "state": "tệp nhật ký sự kiện (mặc định: PLAN.events.jsonl cạnh tệp kế hoạch)",
-        "ok": "{plan}: HỢP LỆ: {tasks} nhiệm vụ, {units} đơn vị, {rules} quy định báo cáo",
+        "ok": "{plan}: HỢP LỆ: {tasks}, {units}, {rules}",
         "recorded": "đã ghi #{seq}: nhiệm vụ {task} {source} -> {dest} ({event} bởi {actor}, {at})",
         "no_events": "chưa có sự kiện nào",
         "error": "lỗi",
@@ -199,7 +200,8 @@ class _Parser(argparse.ArgumentParser):
     lang = "vi"
 
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {_translate_argparse(message, self.lang)}")
+        word = _T[self.lang]["error"]
+        raise _UsageError(f"{word}: {self.prog}: {_translate_argparse(message, self.lang)}")
 
     def format_help(self) -> str:
         text = super().format_help()
@@ -365,11 +367,22 @@ def _table(rows: list[list[str]], out: TextIO) -> None:
 # --- commands --------------------------------------------------------------------------
 
 
+def _count(n: int, lang: str, vi: str, en: str) -> str:
+    """``n`` and its noun: Vietnamese has no plural, English adds an "s"."""
+    if lang == "vi":
+        return f"{n} {vi}"
+    return f"{n} {en}" if n == 1 else f"{n} {en}s"
+
+
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     plan = load_plan(args.plan)
+    lang = args.lang
     out.write(
-        _T[args.lang]["ok"].format(
-            plan=args.plan, tasks=len(plan.tasks), units=len(plan.units), rules=len(plan.reporting)
+        _T[lang]["ok"].format(
+            plan=args.plan,
+            tasks=_count(len(plan.tasks), lang, "nhiệm vụ", "task"),
+            units=_count(len(plan.units), lang, "đơn vị", "unit"),
+            rules=_count(len(plan.reporting), lang, "quy định báo cáo", "reporting rule"),
         )
         + "\n"
     )
@@ -625,7 +638,8 @@ def main(
     t = _T[lang]
     parser = build_parser(lang)
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(out):  # --help and --version write to stdout
+            args = parser.parse_args(argv)
     except _UsageError as exc:
         err.write(f"{exc}\n")
         return EXIT_USAGE

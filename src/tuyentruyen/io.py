@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 import cattrs
 import yaml
+from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from tuyentruyen.errors import PlanError, Problem, TimePhraseError
@@ -86,10 +87,24 @@ def _structure_bool(value: Any, _: type) -> bool:
 
 
 def _strict_tuple(value: Any, typ: Any) -> tuple[Any, ...]:
+    """A homogeneous tuple from a list, never from a string; errors keep the index."""
     if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
         raise ValueError(f"expected a list, got {type(value).__name__}")
-    (item,) = typ.__args__[:1]
-    return tuple(_conv.structure(v, item) for v in value)
+    item = typ.__args__[0]
+    out = []
+    errors: list[Exception] = []
+    for i, v in enumerate(value):
+        try:
+            out.append(_conv.structure(v, item))
+        except Exception as exc:
+            exc.__notes__ = [
+                *getattr(exc, "__notes__", []),
+                IterableValidationNote(f"Structuring {typ} @ index {i}", i, item),
+            ]
+            errors.append(exc)
+    if errors:
+        raise IterableValidationError(f"While structuring {typ!r}", errors, typ)
+    return tuple(out)
 
 
 _conv.register_structure_hook(date, _structure_date)

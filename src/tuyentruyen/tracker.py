@@ -251,10 +251,11 @@ class Tracker:
             if moment > now:
                 raise EventError(
                     f"task {task}: {event!r} at {moment.isoformat()} is in the future "
-                    f"(now is {now.isoformat()}); pass allow_future=True to the tracker to "
-                    "record planned events",
+                    f"(now is {now.isoformat()}); to record it anyway use allow_future=True "
+                    "(CLI: --allow-future)",
                     f"nhiệm vụ {task}: {event!r} lúc {moment.isoformat()} là thời điểm trong "
-                    f"tương lai (bây giờ là {now.isoformat()})",
+                    f"tương lai (bây giờ là {now.isoformat()}); muốn ghi nhận vẫn ghi, dùng "
+                    "allow_future=True (dòng lệnh: --allow-future)",
                     task=task,
                 )
 
