@@ -183,9 +183,13 @@ def _cattrs_problems(exc: Exception, lines: Mapping[str, int]) -> list[Problem]:
             if pattern.search(text):
                 vi = pattern.sub(repl, text)
                 break
-        if "extra fields found" in text:
+        line = _line_of(path, lines)
+        extra = re.search(r"extra fields found \((.*)\)", text)
+        if extra:
             text = text.replace("extra fields found", "unknown keys")
-        problems.append(Problem(path, text, vi, line=_line_of(path, lines)))
+            keys = [k.strip() for k in extra.group(1).split(",")]
+            line = min((lines[f"{path}.{k}"] for k in keys if f"{path}.{k}" in lines), default=line)
+        problems.append(Problem(path, text, vi, line=line))
     return problems
 
 
@@ -402,12 +406,12 @@ def plan_from_dict(data: Any, *, lines: Mapping[str, int] | None = None) -> Plan
         plan = _conv.structure(data, Plan)
     except Exception as exc:
         raise PlanError([*problems, *_cattrs_problems(exc, lines)]) from None
+    # Report the loader's problems and the plan checks together; an unresolved name
+    # is reported once, by the loader, with its candidates.
+    seen = {p.path for p in problems}
+    problems += [p for p in plan.problems if p.path not in seen]
     if problems:
-        raise PlanError(problems)
-    if plan.problems:
-        raise PlanError(
-            [attrs.evolve(p, line=p.line or _line_of(p.path, lines)) for p in plan.problems]
-        )
+        raise PlanError([attrs.evolve(p, line=p.line or _line_of(p.path, lines)) for p in problems])
     return plan
 
 

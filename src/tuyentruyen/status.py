@@ -211,7 +211,7 @@ class Timeline:
 def _code(state: int, due: float, end: float, done_at: float, now: float) -> int:
     """Index into ``_ORDER`` for one task (hot loop: plain comparisons only)."""
     if state == _DONE:
-        return 3 if done_at <= end else 4
+        return 3 if done_at < end else 4
     if state == _CANCELLED:
         return 6
     limit = (due if due < end else end) if state == _PLANNED else end
@@ -220,6 +220,11 @@ def _code(state: int, due: float, end: float, done_at: float, now: float) -> int
     if now >= limit:
         return 2
     return 0 if state <= _ISSUED else 1
+
+
+def _soon(at: datetime, days: int) -> float:
+    """Deadlines passing by the end of ``days`` calendar days after ``at`` are "due soon"."""
+    return end_of_day(at.date() + timedelta(days=days)).timestamp()
 
 
 def _applicable(task: Task, state: int) -> Deadline | None:
@@ -238,7 +243,7 @@ def classify_all(
 ) -> list[TaskStatus]:
     """Every task's :class:`TaskStatus` at ``at``."""
     now = at.timestamp()
-    soon = (at + timedelta(days=days)).timestamp()
+    soon = _soon(at, days)
     out = []
     for i, task in enumerate(plan.tasks):
         s = state[i]
@@ -278,7 +283,7 @@ def due_soon(
 ) -> list[OverdueTask]:
     """Tasks with a deadline in ``(at, at + days]`` that they have not met yet."""
     now = at.timestamp()
-    soon = (at + timedelta(days=days)).timestamp()
+    soon = _soon(at, days)
     out = []
     for i, s in enumerate(state):
         if s in (_DONE, _CANCELLED):
