@@ -120,12 +120,12 @@ def plan_problems(plan: Plan) -> Iterator[Problem]:
                 f"ngày {rule.day} không phải ngày trong tháng",
             )
 
-    cycle = find_cycle(
-        {
-            t.id: [d.task for d in t.depends_on if d.task in task_ids and d.task != t.id]
-            for t in plan.tasks
-        }
-    )
+    graph: dict[str, list[str]] = {}
+    for t in plan.tasks:  # a duplicated id keeps its first task's dependencies
+        graph.setdefault(
+            t.id, [d.task for d in t.depends_on if d.task in task_ids and d.task != t.id]
+        )
+    cycle = find_cycle(graph)
     if cycle:
         first = task_ids[cycle[0]]
         shown = " -> ".join([*cycle, cycle[0]])
