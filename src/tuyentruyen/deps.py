@@ -6,6 +6,7 @@ nothing here recurses.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeVar
 
@@ -60,17 +61,17 @@ def topological_order(graph: Mapping[K, Iterable[K]]) -> list[K]:
     for node, ds in deps.items():
         for d in ds:
             dependants[d].append(node)
-    ready = [node for node in graph if waiting[node] == 0]
+    position = {node: i for i, node in enumerate(graph)}
+    ready = [i for i, node in enumerate(graph) if waiting[node] == 0]
+    nodes = list(graph)
     order: list[K] = []
-    i = 0
-    while i < len(ready):
-        node = ready[i]
-        i += 1
+    while ready:  # always the earliest ready node in the graph's order
+        node = nodes[heapq.heappop(ready)]
         order.append(node)
         for nxt in dependants[node]:
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
-                ready.append(nxt)
+                heapq.heappush(ready, position[nxt])
     if len(order) != len(deps):
         cycle = find_cycle(deps)
         raise ValueError(f"dependency cycle: {cycle}")

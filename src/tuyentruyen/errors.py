@@ -101,6 +101,8 @@ class TimePhraseError(TuyenTruyenError, ValueError):
 
     def __init__(self, phrase: str, reason_en: str = "", reason_vi: str = "") -> None:
         self.phrase = phrase
+        self.reason_en = reason_en
+        self.reason_vi = reason_vi or reason_en
         en = f"cannot understand the time phrase {phrase!r}"
         vi = f"không hiểu cụm từ thời gian {phrase!r}"
         if reason_en:

@@ -34,7 +34,8 @@ ABBREVIATIONS: dict[str, str] = {
     "tt&tt": "thông tin và truyền thông",
 }
 _ABBREVIATION_PATTERNS = [
-    (re.compile(rf"(?<!\w){re.escape(short)}(?!\w)"), full) for short, full in ABBREVIATIONS.items()
+    (re.compile(rf"(?<!\w){re.escape(_DASHES.sub(' - ', short))}(?!\w)"), full)
+    for short, full in ABBREVIATIONS.items()
 ]
 
 
@@ -67,9 +68,8 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("Ủy ban MTTQ") == normalize_name("UỶ BAN MẶT TRẬN TỔ QUỐC")
     True
     """
-    text = _expand(unicodedata.normalize("NFC", name).casefold())
-    text = _DASHES.sub(" - ", text)
-    text = _SPACES.sub(" ", text).strip(" .,;:")
+    text = _DASHES.sub(" - ", unicodedata.normalize("NFC", name).casefold())
+    text = _expand(_SPACES.sub(" ", text).strip(" .,;:"))
     text = _WORD.sub(lambda m: _canonical_tones(m.group(0)), unicodedata.normalize("NFC", text))
     return unicodedata.normalize("NFC", text)
 

@@ -208,7 +208,17 @@ def parse_window(text: str) -> WindowPhrase:
             return WindowPhrase(Window(None, None), True, original)
     if not body:
         raise TimePhraseError(text, "the phrase is empty", "cụm từ trống")
-    return WindowPhrase(_window_of(text, body), ongoing, original)
+    return WindowPhrase(_whole(text, body), ongoing, original)
+
+
+def _whole(phrase: str, body: str) -> Window:
+    """``_window_of`` whose errors always quote the whole phrase as the user wrote it."""
+    try:
+        return _window_of(phrase, body)
+    except TimePhraseError as exc:
+        if exc.phrase == phrase:
+            raise
+        raise TimePhraseError(phrase, exc.reason_en, exc.reason_vi) from None
 
 
 def parse_deadline(text: str) -> date:
@@ -223,7 +233,7 @@ def parse_deadline(text: str) -> date:
     body = _clean(text)
     if not body:
         raise TimePhraseError(text, "the phrase is empty", "cụm từ trống")
-    window = _window_of(text, body)
+    window = _whole(text, body)
     if window.end is None or not (
         window.start is None or window.start == window.end or _whole_month(window)
     ):
