@@ -1,7 +1,9 @@
 """tuyentruyen: a Vietnamese communication plan (kế hoạch thông tin tuyên truyền) as
 tracked, auditable work.
 
->>> from tuyentruyen import load_plan, Tracker   # doctest: +SKIP
+>>> from tuyentruyen import Tracker, load_plan
+>>> Tracker.__name__
+'Tracker'
 """
 
 from tuyentruyen.__about__ import __version__
