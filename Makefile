@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
+LINTED := $(wildcard src tests benchmarks examples plugins)
 
 .PHONY: demo test lint typecheck unit bench clean
 
@@ -21,8 +22,8 @@ demo: $(STAMP)
 test: lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples plugins
-	$(BIN)/ruff format --check src tests benchmarks examples plugins
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
