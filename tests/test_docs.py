@@ -48,7 +48,9 @@ def test_readme_embedding_example_does_what_it_says(monkeypatch: pytest.MonkeyPa
     assert len(code.strip().splitlines()) <= 12  # "a 10-line embedding example"
     lines = run_python(ROOT / "README.md").splitlines()
     assert lines[0] == "in_progress"
-    assert lines[1] == "['2.1 must be issued (it is planned)', '3.1 must be issued (it is planned)']"
+    assert lines[1] == str(
+        ["2.1 must be issued (it is planned)", "3.1 must be issued (it is planned)"]
+    )
     assert "('2.1', (Deadline(kind='plan_due', day=datetime.date(2023, 4, 30)),))" in lines[2]
     assert lines[3] == "0.0"  # nothing done by 31/10, every due task late
 
