@@ -264,11 +264,19 @@ class Plan:
 
     def receivers_for(self, task: Task) -> tuple[str, ...]:
         """Units that receive the reports of ``task`` (they accept or send back reports)."""
-        found: list[str] = []
-        for rule in self.reporting:
-            if (not rule.from_ or task.lead in rule.from_) and rule.to not in found:
-                found.append(rule.to)
-        return tuple(found)
+        found = self._receivers.get(task.lead)
+        if found is None:
+            found = tuple(
+                dict.fromkeys(
+                    rule.to for rule in self.reporting if not rule.from_ or task.lead in rule.from_
+                )
+            )
+            self._receivers[task.lead] = found
+        return found
+
+    @cached_property
+    def _receivers(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     @cached_property
     def problems(self) -> tuple[Problem, ...]:

@@ -16,6 +16,8 @@ from tuyentruyen.model import Plan, Task
 
 __all__ = ["DefaultPolicy", "Policy"]
 
+_LEAD_EVENTS = frozenset(("issue", "start", "report"))
+
 
 class Policy(Protocol):
     """Decides whether ``actor`` may fire ``event`` on ``task``."""
@@ -33,7 +35,7 @@ class DefaultPolicy:
 
     def allowed(self, plan: Plan, task: Task, event: str) -> tuple[str, ...]:
         """Unit ids that may fire ``event`` on ``task``."""
-        if event in ("issue", "start", "report"):
+        if event in _LEAD_EVENTS:
             return (task.lead,)
         if event in ("accept", "rework"):
             return plan.receivers_for(task) or (plan.issuer,)
@@ -43,6 +45,8 @@ class DefaultPolicy:
 
     def check(self, plan: Plan, task: Task, event: str, actor: str) -> str:
         """Return the actor's unit id, or raise :class:`~tuyentruyen.errors.NotPermitted`."""
+        if actor == task.lead and event in _LEAD_EVENTS:  # the common case, first
+            return actor
         allowed = self.allowed(plan, task, event)
         if actor in allowed:
             return actor

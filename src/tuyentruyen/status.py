@@ -32,6 +32,7 @@ overdue, and the on-time rate = done on time / due x 100.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from array import array
 from collections.abc import Sequence
@@ -222,6 +223,13 @@ def _code(state: int, due: float, end: float, done_at: float, now: float) -> int
     return 0 if state <= _ISSUED else 1
 
 
+@functools.lru_cache(maxsize=4096)
+def _deadline(kind: str, day: date) -> Deadline:
+    """Shared Deadline values: a plan has few distinct deadline days, and overdue lists
+    over 100,000 tasks should not build 100,000 equal objects."""
+    return Deadline(kind, day)
+
+
 def _soon(at: datetime, days: int) -> float:
     """Deadlines passing by the end of ``days`` calendar days after ``at`` are "due soon"."""
     return end_of_day(at.date() + timedelta(days=days)).timestamp()
@@ -232,9 +240,9 @@ def _applicable(task: Task, state: int) -> Deadline | None:
         return None
     options = []
     if state == _PLANNED and task.plan_due is not None:
-        options.append(Deadline("plan_due", task.plan_due))
+        options.append(_deadline("plan_due", task.plan_due))
     if task.window.end is not None:
-        options.append(Deadline("window_end", task.window.end))
+        options.append(_deadline("window_end", task.window.end))
     return min(options, key=lambda d: d.day) if options else None
 
 
@@ -270,10 +278,10 @@ def overdue(plan: Plan, tl: Timeline, state: bytearray, at: datetime) -> list[Ov
             found = []
             if late_due:
                 assert task.plan_due is not None
-                found.append(Deadline("plan_due", task.plan_due))
+                found.append(_deadline("plan_due", task.plan_due))
             if late_end:
                 assert task.window.end is not None
-                found.append(Deadline("window_end", task.window.end))
+                found.append(_deadline("window_end", task.window.end))
             out.append(OverdueTask(task, STATES[s], tuple(found)))
     return out
 
@@ -292,10 +300,10 @@ def due_soon(
         found = []
         if s == _PLANNED and now < tl.due[i] <= soon:
             assert task.plan_due is not None
-            found.append(Deadline("plan_due", task.plan_due))
+            found.append(_deadline("plan_due", task.plan_due))
         if now < tl.end[i] <= soon:
             assert task.window.end is not None
-            found.append(Deadline("window_end", task.window.end))
+            found.append(_deadline("window_end", task.window.end))
         if found:
             out.append(OverdueTask(task, STATES[s], tuple(found)))
     return out

@@ -28,7 +28,7 @@ from tuyentruyen.errors import (
     StateFileError,
     UnknownTask,
 )
-from tuyentruyen.events import Event, freeze_data
+from tuyentruyen.events import Event, EventRow, JSONValue, freeze_data, from_row, to_row
 from tuyentruyen.lifecycle import EVENTS, PROGRESS_RANK, STATES, TABLE, possible_events
 from tuyentruyen.model import Plan, ReportingRule, Task
 from tuyentruyen.policy import DefaultPolicy, Policy
@@ -43,7 +43,7 @@ from tuyentruyen.status import (
     summarize,
 )
 from tuyentruyen.store import MemoryStore, Store
-from tuyentruyen.timeexpr import as_local
+from tuyentruyen.timeexpr import ZONE, as_local
 
 __all__ = ["Tracker"]
 
@@ -52,6 +52,10 @@ _CANCELLED = _CODE["cancelled"]
 _DONE = _CODE["done"]
 _RANK_OF_CODE = bytes(PROGRESS_RANK.get(s, 0) for s in STATES)
 _NEVER = -math.inf
+_new_event = tuple.__new__
+#: The Unix epoch as a naive Asia/Ho_Chi_Minh wall-clock time (valid for UTC+7 dates).
+_LOCAL_EPOCH = datetime(1970, 1, 1, 7, 0)
+_NO_DATA: Mapping[str, JSONValue] = freeze_data(None)
 
 
 def _compile_table() -> dict[tuple[int, str], tuple[tuple[int, bool | None], ...]]:
@@ -135,7 +139,7 @@ class Tracker:
         self._tasks = plan.tasks
         self._now = self._snapshot_empty()
         self._deps = self._compile_deps(plan)
-        self._log: list[Event] = []
+        self._log: list[EventRow] = []  # compact rows: see events.EventRow
         self._latest = _NEVER
         self._timeline: Timeline | None = None
         self._load(self.store.load(plan))
@@ -146,17 +150,17 @@ class Tracker:
         return _Snapshot(len(self._tasks))
 
     @staticmethod
-    def _compile_deps(plan: Plan) -> dict[tuple[int, str], tuple[tuple[int, int], ...]]:
-        """``(task index, event) -> ((dependency index, required rank), ...)``."""
+    def _compile_deps(plan: Plan) -> dict[str, dict[int, tuple[tuple[int, int], ...]]]:
+        """``event -> task index -> ((dependency index, required rank), ...)``."""
         index = plan.task_index
-        out: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        out: dict[str, dict[int, list[tuple[int, int]]]] = {}
         for i, task in enumerate(plan.tasks):
             for dep in task.depends_on:
                 for event in dep.events:
-                    out.setdefault((i, event), []).append(
+                    out.setdefault(event, {}).setdefault(i, []).append(
                         (index[dep.task], PROGRESS_RANK[dep.state])
                     )
-        return {k: tuple(v) for k, v in out.items()}
+        return {e: {i: tuple(v) for i, v in m.items()} for e, m in out.items()}
 
     def _load(self, events: Iterable[Event]) -> None:
         for expected, ev in enumerate(events, start=len(self._log) + 1):
@@ -184,7 +188,7 @@ class Tracker:
                 )
             ts = ev.at.timestamp()
             self._now.apply(i, ev, _CODE[ev.dest], ts)
-            self._log.append(ev)
+            self._log.append(to_row(ev))
             if ts > self._latest:
                 self._latest = ts
 
@@ -235,10 +239,18 @@ class Tracker:
                 )
             raise InvalidTransition(task, STATES[state], event, possible_events(STATES[state]))
 
-        moment = self.clock.now() if at is None else as_local(at)
-        ts = moment.timestamp()
+        if at is None:
+            moment = self.clock.now()
+            ts = moment.timestamp()
+        elif at.tzinfo is None:
+            moment = at.replace(tzinfo=ZONE)
+            # Asia/Ho_Chi_Minh has been UTC+7 without DST since 1975: plain arithmetic.
+            ts = (at - _LOCAL_EPOCH).total_seconds() if at.year > 1975 else moment.timestamp()
+        else:
+            moment = at if at.tzinfo is ZONE else at.astimezone(ZONE)
+            ts = moment.timestamp()
         if ts < snap.last[i]:
-            previous = next(e for e in reversed(self._log) if e.task == task)
+            previous = from_row(next(e for e in reversed(self._log) if e[1] == task))
             raise EventError(
                 f"task {task}: {event!r} at {moment.isoformat()} is before the task's "
                 f"previous event ({previous.event} at {previous.at.isoformat()})",
@@ -262,7 +274,8 @@ class Tracker:
         spec = self._tasks[i]
         actor_id = self.policy.check(self.plan, spec, event, actor)
 
-        deps = self._deps.get((i, event))
+        guarded = self._deps.get(event)
+        deps = guarded.get(i) if guarded is not None else None
         if deps is not None:
             blocked = [
                 Blocker(self._tasks[d].id, _RANK_NAME[rank], STATES[snap.state[d]])
@@ -293,7 +306,7 @@ class Tracker:
                 f"nhiệm vụ {task}: ghi chú phải là văn bản",
                 task=task,
             )
-        frozen = freeze_data(data, task=task)
+        frozen = _NO_DATA if data is None else freeze_data(data, task=task)
 
         report_final = snap.final[i] == 1
         dest = -1
@@ -304,21 +317,26 @@ class Tracker:
         if dest < 0:  # pragma: no cover - the lifecycle always has a fallback edge
             raise InvalidTransition(task, STATES[state], event, possible_events(STATES[state]))
 
-        ev = Event(
-            len(self._log) + 1,
-            task,
-            event,
-            STATES[state],
-            STATES[dest],
-            actor_id,
-            moment,
-            note,
-            frozen,
-            final,
+        seq = len(self._log) + 1
+        source, target = STATES[state], STATES[dest]
+        ev = _new_event(
+            Event, (seq, task, event, source, target, actor_id, moment, note, frozen, final)
         )
+        row: EventRow = (
+            seq, task, event, source, target, actor_id, moment, note,
+            None if frozen is _NO_DATA else frozen, final,
+        )  # fmt: skip
         self.store.append(self.plan, (ev,))
-        snap.apply(i, ev, dest, ts)
-        self._log.append(ev)
+        # Only now that the store has it does the cached state change (as in _Snapshot.apply).
+        snap.state[i] = dest
+        rank = _RANK_OF_CODE[dest]
+        if rank > snap.peak[i]:
+            snap.peak[i] = rank
+        if final is not None:
+            snap.final[i] = final
+        snap.last[i] = ts
+        snap.done_at[i] = ts if dest == _DONE else math.inf
+        self._log.append(row)
         if ts > self._latest:
             self._latest = ts
         return ev
@@ -338,10 +356,10 @@ class Tracker:
         if ts >= self._latest:
             return moment, self._now
         snap = self._snapshot_empty()
-        for ev in self._log:
-            ev_ts = ev.at.timestamp()
+        for row in self._log:
+            ev_ts = row[6].timestamp()
             if ev_ts <= ts:
-                snap.apply(self._index[ev.task], ev, _CODE[ev.dest], ev_ts)
+                snap.apply(self._index[row[1]], from_row(row), _CODE[row[4]], ev_ts)
         return moment, snap
 
     def state(self, task: str, at: datetime | None = None) -> str:
@@ -359,12 +377,12 @@ class Tracker:
     @property
     def events(self) -> Sequence[Event]:
         """The event log, oldest first."""
-        return tuple(self._log)
+        return tuple(map(from_row, self._log))
 
     def history(self, task: str) -> list[Event]:
         """Events of one task, oldest first."""
         self._i(task)
-        return [e for e in self._log if e.task == task]
+        return [from_row(e) for e in self._log if e[1] == task]
 
     def blockers(
         self, task: str, at: datetime | None = None, event: str = "start"
@@ -383,7 +401,7 @@ class Tracker:
             sources = [s for (s, e) in TABLE if e == event]
             required = sources[0] if len(sources) == 1 else " | ".join(sources)
             found.append(Blocker(task, required, state))
-        for d, rank in self._deps.get((i, event), ()):
+        for d, rank in self._deps.get(event, {}).get(i, ()):
             if snap.peak[d] < rank or snap.state[d] == _CANCELLED:
                 found.append(Blocker(self._tasks[d].id, _RANK_NAME[rank], STATES[snap.state[d]]))
         return found
