@@ -95,6 +95,7 @@ from tuyentruyen import (
     Tracker,
     Unit,
     Window,
+    lifecycle,
 )
 
 try:
@@ -123,20 +124,12 @@ PAST_AT = datetime(2025, 4, 1, 12)  # before the last event: the log is replayed
 RECEIVER = "u0"
 PHASES = (("issue", ISSUE_AT), ("start", START_AT), ("report", REPORT_AT), ("accept", ACCEPT_AT))
 
-STATES = ["planned", "issued", "in_progress", "reported", "done", "cancelled"]
-#: Same lifecycle as tuyentruyen.lifecycle, with the dependency guard on ``start``.
+STATES = list(lifecycle.STATES)
+#: tuyentruyen's own lifecycle, with the peers' dependency guard added on ``start``
+#: (tuyentruyen checks dependencies in the tracker, not in the machine).
 TRANSITIONS: list[dict[str, Any]] = [
-    {"trigger": "issue", "source": "planned", "dest": "issued"},
-    {"trigger": "start", "source": "issued", "dest": "in_progress", "conditions": "deps_ok"},
-    {"trigger": "report", "source": "in_progress", "dest": "reported"},
-    {"trigger": "accept", "source": "reported", "dest": "done", "conditions": "report_final"},
-    {"trigger": "accept", "source": "reported", "dest": "in_progress", "unless": "report_final"},
-    {"trigger": "rework", "source": "reported", "dest": "in_progress"},
-    {
-        "trigger": "cancel",
-        "source": ["planned", "issued", "in_progress", "reported"],
-        "dest": "cancelled",
-    },
+    {**t, "conditions": "deps_ok"} if t["trigger"] == "start" else dict(t)
+    for t in lifecycle.TRANSITIONS
 ]
 #: Progress rank of a state for the peers' dependency guard (cancelled never satisfies).
 RANK = {"planned": 0, "issued": 1, "in_progress": 2, "reported": 3, "done": 4, "cancelled": -1}

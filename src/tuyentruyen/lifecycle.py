@@ -40,6 +40,7 @@ __all__ = [
     "STATES",
     "STATE_LABELS",
     "TABLE",
+    "TRANSITIONS",
     "Edge",
     "diagram",
     "possible_events",
@@ -76,7 +77,8 @@ STATE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     "en": {s: s.replace("_", " ") for s in STATES},
 }
 
-_TRANSITIONS: Final[list[dict[str, Any]]] = [
+#: The transitions, in transitions' own dictionary form (read-only by convention).
+TRANSITIONS: Final[tuple[dict[str, Any], ...]] = (
     {"trigger": "issue", "source": "planned", "dest": "issued"},
     {"trigger": "start", "source": "issued", "dest": "in_progress"},
     {"trigger": "report", "source": "in_progress", "dest": "reported"},
@@ -88,13 +90,13 @@ _TRANSITIONS: Final[list[dict[str, Any]]] = [
         "source": ["planned", "issued", "in_progress", "reported"],
         "dest": "cancelled",
     },
-]
+)
 
 
 def _build(machine_class: type[Machine] = Machine, **extra: Any) -> Machine:
     return machine_class(
         states=list(STATES),
-        transitions=_TRANSITIONS,
+        transitions=[dict(t) for t in TRANSITIONS],
         initial="planned",
         auto_transitions=False,
         ignore_invalid_triggers=False,
@@ -153,22 +155,14 @@ def diagram(fmt: str = "mermaid") -> str:
     class _Diagram:  # a throwaway model: GraphMachine draws from a model's point of view
         pass
 
-    if fmt == "mermaid":
-        graph = _build(
-            GraphMachine,
-            model=_Diagram(),
-            graph_engine="mermaid",
-            show_conditions=True,
-            title="tuyentruyen task lifecycle",
-        )
-        return str(graph.get_graph().draw(None))
-    if fmt == "dot":
-        graph = _build(
-            GraphMachine,
-            model=_Diagram(),
-            graph_engine="graphviz",
-            show_conditions=True,
-            title="tuyentruyen task lifecycle",
-        )
-        return str(graph.get_graph().source)
-    raise ValueError(f"unknown diagram format {fmt!r}; use 'mermaid' or 'dot'")
+    engines = {"mermaid": "mermaid", "dot": "graphviz"}
+    if fmt not in engines:
+        raise ValueError(f"unknown diagram format {fmt!r}; use 'mermaid' or 'dot'")
+    graph = _build(
+        GraphMachine,
+        model=_Diagram(),
+        graph_engine=engines[fmt],
+        show_conditions=True,
+        title="tuyentruyen task lifecycle",
+    ).get_graph()
+    return str(graph.draw(None) if fmt == "mermaid" else graph.source)
