@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -405,3 +406,45 @@ def test_many_plans_in_one_memory_store(seed_plan: Plan, clock: FixedClock) -> N
     Tracker(other, store=store, clock=clock)
     assert Tracker(other, store=store, clock=clock).state("2.6") == "planned"
     assert Tracker(seed_plan, store=store, clock=clock).state("2.6") == "issued"
+
+
+class PeoplePolicy:
+    """A policy of the embedding tool: people act for their units; directors cancel."""
+
+    people: ClassVar[dict[str, str]] = {"chi.nguyen": "tt-bc-xb", "an.tran": "tt-th"}
+
+    def check(self, plan: Plan, task: Task, event: str, actor: str) -> str:
+        unit = self.people.get(actor)
+        if event == "cancel" and actor == "giam.doc":
+            return actor
+        if unit is None or unit != task.lead:
+            raise NotPermitted(
+                task.id, event, actor, [p for p, u in self.people.items() if u == task.lead]
+            )
+        return actor
+
+
+def test_a_policy_object_replaces_the_default(seed_plan: Plan, clock: FixedClock) -> None:
+    t = Tracker(seed_plan, clock=clock, policy=PeoplePolicy())
+    ev = t.fire("2.6", "issue", actor="chi.nguyen", at=MARCH)
+    assert ev.actor == "chi.nguyen"
+    with pytest.raises(NotPermitted) as err:
+        t.fire("2.6", "start", actor="tt-bc-xb", at=MARCH)  # a unit id is not a person here
+    assert err.value.allowed == ("chi.nguyen",)
+    assert t.fire("2.6", "cancel", actor="giam.doc", at=MARCH, note="Dừng").dest == "cancelled"
+
+
+def test_without_a_reporting_rule_the_issuer_judges_reports() -> None:
+    plan = Plan(
+        id="p",
+        title="t",
+        issuer="boss",
+        units=[Unit("boss", "Ban Tuyên giáo Tỉnh ủy"), Unit("a", "Phòng A")],
+        tasks=[Task("1", "x", lead="a")],
+    )
+    t = Tracker(plan, clock=FixedClock(datetime(2024, 1, 1)))
+    for event in ("issue", "start", "report"):
+        t.fire("1", event, actor="a", at=MARCH)
+    with pytest.raises(NotPermitted):
+        t.fire("1", "accept", actor="a", at=MARCH)
+    assert t.fire("1", "accept", actor="boss", at=MARCH).dest == "done"
