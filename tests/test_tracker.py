@@ -139,7 +139,9 @@ def test_blockers_explain_in_words(seed_tracker: Tracker) -> None:
         ("3.1", "issued", "planned"),  # declared in the plan file
     ]
     assert found[1].message("en") == "3.1 must be issued (it is planned)"
-    assert found[1].message("vi") == "3.1 phải ở trạng thái issued (đang là planned)"
+    assert found[1].message("vi") == (
+        "3.1 phải đạt trạng thái 'đã ban hành' (issued), hiện là 'chưa ban hành' (planned)"
+    )
     t.fire("2.1", "issue", actor="tt-bc-xb", at=MARCH)
     t.fire("3.1", "issue", actor="tt-bc-xb", at=MARCH)
     assert t.blockers("2.1") == []

@@ -11,6 +11,21 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from tuyentruyen.lifecycle import EVENT_LABELS_VI, STATE_LABELS
+
+
+def _st(state: str) -> str:
+    """A state for a Vietnamese message: its label, then the id the API uses."""
+    label = STATE_LABELS["vi"].get(state)
+    return f"'{label}' ({state})" if label else repr(state)
+
+
+def _ev(event: str) -> str:
+    """An event for a Vietnamese message: its name, then the id the API uses."""
+    label = EVENT_LABELS_VI.get(event)
+    return f"'{label}' ({event})" if label else repr(event)
+
+
 __all__ = [
     "Conflict",
     "DependencyNotMet",
@@ -139,7 +154,7 @@ class InvalidTransition(TuyenTruyenError):
         can_vi = ", ".join(possible) if possible else "không có (nhiệm vụ đã kết thúc)"
         super().__init__(
             f"task {task}: cannot {event!r} from state {state!r}; possible events: {can_en}",
-            f"nhiệm vụ {task}: không thể {event!r} khi đang ở trạng thái {state!r}; "
+            f"nhiệm vụ {task}: không thể {_ev(event)} khi đang ở trạng thái {_st(state)}; "
             f"các sự kiện có thể: {can_vi}",
             task=task,
         )
@@ -157,7 +172,7 @@ class Blocker:
         """The blocker in words."""
         if lang == "en":
             return f"{self.task} must be {self.required} (it is {self.state})"
-        return f"{self.task} phải ở trạng thái {self.required} (đang là {self.state})"
+        return f"{self.task} phải đạt trạng thái {_st(self.required)}, hiện là {_st(self.state)}"
 
 
 class DependencyNotMet(TuyenTruyenError):
@@ -169,7 +184,7 @@ class DependencyNotMet(TuyenTruyenError):
         super().__init__(
             f"task {task}: cannot {event!r} yet: "
             + "; ".join(b.message("en") for b in self.blockers),
-            f"nhiệm vụ {task}: chưa thể {event!r}: "
+            f"nhiệm vụ {task}: chưa thể {_ev(event)}: "
             + "; ".join(b.message("vi") for b in self.blockers),
             task=task,
         )
@@ -185,7 +200,7 @@ class NotPermitted(TuyenTruyenError):
         who = ", ".join(allowed) if allowed else "-"
         super().__init__(
             f"task {task}: {actor!r} may not fire {event!r}; allowed: {who}",
-            f"nhiệm vụ {task}: đơn vị {actor!r} không được thực hiện {event!r}; "
+            f"nhiệm vụ {task}: đơn vị {actor!r} không được thực hiện {_ev(event)}; "
             f"đơn vị được phép: {who}",
             task=task,
         )
@@ -204,7 +219,7 @@ class Conflict(TuyenTruyenError):
         super().__init__(
             f"task {task}: expected state {expected!r} but found {found!r}; "
             "another writer changed it, reload and retry",
-            f"nhiệm vụ {task}: mong đợi trạng thái {expected!r} nhưng thấy {found!r}; "
+            f"nhiệm vụ {task}: mong đợi trạng thái {_st(expected)} nhưng thấy {_st(found)}; "
             "đã có người khác thay đổi, hãy tải lại và thử lại",
             task=task,
         )

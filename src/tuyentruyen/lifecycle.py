@@ -33,6 +33,7 @@ from transitions import Machine
 
 __all__ = [
     "EVENTS",
+    "EVENT_LABELS_VI",
     "FINAL_STATES",
     "GUARDS",
     "MACHINE",
@@ -75,6 +76,15 @@ STATE_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         "cancelled": "đã hủy",
     },
     "en": {s: s.replace("_", " ") for s in STATES},
+}
+#: Vietnamese names of the events.
+EVENT_LABELS_VI: Final[Mapping[str, str]] = {
+    "issue": "ban hành",
+    "start": "triển khai",
+    "report": "báo cáo",
+    "accept": "tiếp nhận báo cáo",
+    "rework": "trả lại báo cáo",
+    "cancel": "hủy",
 }
 
 #: The transitions, in transitions' own dictionary form (read-only by convention).
