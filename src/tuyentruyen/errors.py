@@ -31,6 +31,7 @@ __all__ = [
     "DependencyNotMet",
     "EventError",
     "InvalidTransition",
+    "LogConflict",
     "NotPermitted",
     "PlanError",
     "Problem",
@@ -222,6 +223,22 @@ class Conflict(TuyenTruyenError):
             f"nhiệm vụ {task}: mong đợi trạng thái {_st(expected)} nhưng thấy {_st(found)}; "
             "đã có người khác thay đổi, hãy tải lại và thử lại",
             task=task,
+        )
+
+
+class LogConflict(Conflict):
+    """Another writer appended to the event log since it was read: the event would not
+    be the next one in sequence. Nothing was written; reload and retry."""
+
+    def __init__(self, where: str, expected_seq: int, found_seq: int) -> None:
+        self.expected_seq = expected_seq
+        self.found_seq = found_seq
+        TuyenTruyenError.__init__(
+            self,
+            f"{where}: event #{expected_seq} would not follow the log, which already "
+            f"holds {found_seq - 1} events; another writer changed it, reload and retry",
+            f"{where}: sự kiện #{expected_seq} không nối tiếp được nhật ký đã có "
+            f"{found_seq - 1} sự kiện; đã có người khác ghi, hãy tải lại và thử lại",
         )
 
 
