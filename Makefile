@@ -11,6 +11,8 @@ LINTED := $(wildcard src tests benchmarks examples plugins)
 .PHONY: demo test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "tuyentruyen needs Python >= 3.11; set PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]" $(foreach p,$(PLUGINS),-e "$(p)[test]")

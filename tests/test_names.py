@@ -182,10 +182,12 @@ def test_closest_respects_n(index: NameIndex) -> None:
     assert len(index.closest("Phòng Văn hóa", n=1)) <= 1
 
 
-def test_first_unit_wins_a_shared_name() -> None:
-    index = NameIndex([("a", ["Hội Nhà báo tỉnh"]), ("b", ["HỘI NHÀ BÁO TỈNH"])])
-    assert index.resolve("Hội Nhà báo tỉnh") == "a"
-    assert index.resolve("b") == "b"
+def test_a_name_shared_by_two_units_is_never_guessed() -> None:
+    index = NameIndex([("a", ["UBND tỉnh"]), ("b", ["Ủy ban nhân dân tỉnh"])])
+    assert index.resolve("Uỷ ban nhân dân tỉnh") is None
+    assert index.ambiguous == {normalize_name("UBND tỉnh"): ("a", "b")}
+    assert index.resolve("b") == "b"  # ids stay unambiguous
+    assert index.resolve("B") == "b"  # and match without regard to case
 
 
 @given(tts.unit_names(variants=True))

@@ -123,8 +123,8 @@ def test_summary_per_lead_unit_at_the_end_of_october(seed_tracker: Tracker) -> N
     # which is overdue all the same: its plan was due in August and is not issued.
     assert bc.not_done_overdue == 11
     assert bc.not_done_on_time == 0
-    assert bc.due == 11  # windows ended (10) + done (1); 2.2 has no completion deadline
-    assert bc.on_time_rate == round(100 / 11, 1)
+    assert bc.due == 12  # judged: done (1) + overdue (11)
+    assert bc.on_time_rate == round(100 / 12, 1)
     assert summary.total.total == 17
     assert summary.total.total == sum(r.total for r in summary.rows)
     assert [r.unit for r in summary.rows] == ["tt-bc-xb", "tt-th", "vh-dlxh", "llct-lsd"]
@@ -190,6 +190,7 @@ def test_summary_and_lists_agree_with_each_task_classification(
     assert overdue_ids == {s.task.id for s in statuses if s.classification is C.IN_PROGRESS_OVERDUE}
     for row in (*summary.rows, summary.total):
         assert row.due <= row.total
+        assert row.due == row.done_on_time + row.done_late + row.not_done_overdue
         if row.on_time_rate is not None:
             assert 0 <= row.on_time_rate <= 100
     for s in statuses:

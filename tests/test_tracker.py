@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tuyentruyen import (
+    Dependency,
     DependencyNotMet,
     Event,
     EventError,
@@ -450,3 +453,55 @@ def test_without_a_reporting_rule_the_issuer_judges_reports() -> None:
     with pytest.raises(NotPermitted):
         t.fire("1", "accept", actor="a", at=MARCH)
     assert t.fire("1", "accept", actor="boss", at=MARCH).dest == "done"
+
+
+def test_a_backdated_start_cannot_slip_before_its_dependency(seed_tracker: Tracker) -> None:
+    t = seed_tracker
+    t.fire("2.1", "issue", actor="tt-bc-xb", at=datetime(2023, 5, 9, 9, 0))
+    t.fire("3.1", "issue", actor="tt-bc-xb", at=datetime(2023, 9, 10, 9, 0))
+    with pytest.raises(DependencyNotMet) as err:
+        t.fire("2.1", "start", actor="tt-bc-xb", at=datetime(2023, 9, 4, 9, 0))
+    (blocker,) = err.value.blockers
+    assert blocker.reached_later == datetime(2023, 9, 10, 9, 0, tzinfo=ZONE)
+    assert "2023-09-10T09:00:00+07:00" in blocker.message("en")
+    assert "chỉ đạt được lúc" in blocker.message("vi")
+    assert t.fire("2.1", "start", actor="tt-bc-xb", at=datetime(2023, 9, 10, 9, 0)).dest == (
+        "in_progress"
+    )
+
+
+@given(
+    st.integers(0, 1000),
+    st.integers(0, 1000),
+    st.integers(0, 1000),
+    st.sampled_from(["issued", "in_progress", "reported", "done"]),
+)
+def test_dependencies_hold_as_of_the_event_time(
+    dep_hours: int, issue_hours: int, start_hours: int, required: str
+) -> None:
+    base = datetime(2023, 3, 1)
+    plan = Plan(
+        id="p",
+        title="t",
+        issuer="a",
+        units=[Unit("a", "Đơn vị A")],
+        tasks=[
+            Task("D", "phụ thuộc", lead="a"),
+            Task("X", "nhiệm vụ", lead="a", depends_on=[Dependency("D", required)]),
+        ],
+    )
+    t = Tracker(plan, clock=FixedClock(datetime(2024, 1, 1)))
+    d_at = base + timedelta(hours=dep_hours)
+    path = {"issued": 1, "in_progress": 2, "reported": 3, "done": 4}[required]
+    for k, event in enumerate(["issue", "start", "report", "accept"][:path]):
+        t.fire("D", event, actor="a", at=d_at + timedelta(seconds=k))
+    reached = d_at + timedelta(seconds=path - 1)
+    x_issue = base + timedelta(hours=issue_hours)
+    x_start = x_issue + timedelta(hours=start_hours)
+    t.fire("X", "issue", actor="a", at=x_issue)
+    if x_start >= reached:
+        assert t.fire("X", "start", actor="a", at=x_start).dest == "in_progress"
+    else:
+        with pytest.raises(DependencyNotMet):
+            t.fire("X", "start", actor="a", at=x_start)
+        assert t.state("X") == "issued"

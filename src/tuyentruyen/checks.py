@@ -15,6 +15,9 @@ from tuyentruyen.model import DEPENDENCY_EVENTS, Plan
 
 __all__ = ["plan_problems"]
 
+#: States a dependency can require ("planned" would always hold).
+_REQUIRABLE = tuple(s for s in PROGRESS_RANK if s != "planned")
+
 
 def plan_problems(plan: Plan) -> Iterator[Problem]:
     """Yield every problem of ``plan``."""
@@ -27,6 +30,23 @@ def plan_problems(plan: Plan) -> Iterator[Problem]:
                 f"mã đơn vị {unit.id!r} bị trùng",
             )
         unit_ids.add(unit.id)
+    for key, owners in plan.names.ambiguous.items():
+        first = next(i for i, u in enumerate(plan.units) if u.id == owners[1])
+        yield Problem(
+            f"$.units[{first}]",
+            f"units {', '.join(owners)} share the name {key!r} once spellings are "
+            "normalised; give each unit a distinct name and aliases",
+            f"các đơn vị {', '.join(owners)} trùng tên {key!r} sau khi chuẩn hóa cách viết; "
+            "hãy đặt tên và tên gọi khác riêng cho từng đơn vị",
+        )
+    for i, unit in enumerate(plan.units):
+        for alias in (unit.name, unit.short, *unit.aliases):
+            if alias is not None and alias != unit.id and alias in unit_ids:
+                yield Problem(
+                    f"$.units[{i}]",
+                    f"{alias!r}, a name of unit {unit.id!r}, is the id of another unit",
+                    f"{alias!r}, tên của đơn vị {unit.id!r}, lại là mã của một đơn vị khác",
+                )
     if plan.issuer not in unit_ids:
         yield _unknown_unit(plan, "$.issuer", plan.issuer, None)
 
@@ -82,13 +102,20 @@ def plan_problems(plan: Plan) -> Iterator[Problem]:
                     f"không có nhiệm vụ {dep.task!r}",
                     task=task.id,
                 )
-            if dep.state not in PROGRESS_RANK:
+            if not dep.events:
+                yield Problem(
+                    f"{path}.events",
+                    "a dependency must guard at least one event",
+                    "phụ thuộc phải ràng buộc ít nhất một sự kiện",
+                    task=task.id,
+                )
+            if dep.state not in PROGRESS_RANK or dep.state == "planned":
                 yield Problem(
                     f"{path}.state",
                     f"{dep.state!r} is not a state a dependency can require; "
-                    f"use one of {', '.join(PROGRESS_RANK)}",
+                    f"use one of {', '.join(_REQUIRABLE)}",
                     f"{dep.state!r} không phải trạng thái có thể yêu cầu; "
-                    f"dùng một trong {', '.join(PROGRESS_RANK)}",
+                    f"dùng một trong {', '.join(_REQUIRABLE)}",
                     task=task.id,
                 )
             for k, event in enumerate(dep.events):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tuyentruyen.clock import FixedClock
+from tuyentruyen.errors import PlanError, Problem
 from tuyentruyen.io import load_plan
 from tuyentruyen.model import Plan
 from tuyentruyen.store import EventLogFile
@@ -98,7 +99,11 @@ def find_seed_plan() -> Path:
     for path in candidates:
         if path.is_file():
             return path
-    raise FileNotFoundError(_SEED_NAME)
+    raise PlanError([Problem(
+        "$",
+        f"the seed plan {_SEED_NAME} is neither in ./examples nor in the package",
+        f"không tìm thấy kế hoạch mẫu {_SEED_NAME} trong ./examples hay trong gói cài đặt",
+    )])  # fmt: skip
 
 
 def replay_script(tracker: Tracker) -> Iterator[tuple[int, int]]:

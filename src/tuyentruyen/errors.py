@@ -8,6 +8,7 @@ either language, and the CLI prints the one the user asked for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import attrs
 
@@ -168,9 +169,20 @@ class Blocker:
     task: str
     required: str
     state: str
+    #: Set when the task did reach ``required``, but only after the moment in question
+    #: (a backdated event): when it did.
+    reached_later: datetime | None = None
 
     def message(self, lang: str = "vi") -> str:
         """The blocker in words."""
+        if self.reached_later is not None:
+            when = self.reached_later.isoformat()
+            if lang == "en":
+                return f"{self.task} must be {self.required} first (it became so only at {when})"
+            return (
+                f"{self.task} phải đạt trạng thái {_st(self.required)} trước "
+                f"(chỉ đạt được lúc {when})"
+            )
         if lang == "en":
             return f"{self.task} must be {self.required} (it is {self.state})"
         return f"{self.task} phải đạt trạng thái {_st(self.required)}, hiện là {_st(self.state)}"
@@ -194,15 +206,34 @@ class DependencyNotMet(TuyenTruyenError):
 class NotPermitted(TuyenTruyenError):
     """The actor may not fire this event on this task."""
 
-    def __init__(self, task: str, event: str, actor: str, allowed: Sequence[str]) -> None:
+    def __init__(
+        self,
+        task: str,
+        event: str,
+        actor: str,
+        allowed: Sequence[str],
+        *,
+        known: bool = True,
+        candidates: Sequence[str] = (),
+    ) -> None:
         self.event = event
         self.actor = actor
         self.allowed = tuple(allowed)
         who = ", ".join(allowed) if allowed else "-"
+        unknown_en = unknown_vi = ""
+        if not known:
+            close = ", ".join(candidates)
+            unknown_en = (
+                f" ({actor!r} is no unit of the plan{'; closest: ' + close if close else ''})"
+            )
+            unknown_vi = (
+                f" ({actor!r} không phải đơn vị của kế hoạch"
+                f"{'; gần nhất: ' + close if close else ''})"
+            )
         super().__init__(
-            f"task {task}: {actor!r} may not fire {event!r}; allowed: {who}",
+            f"task {task}: {actor!r} may not fire {event!r}; allowed: {who}{unknown_en}",
             f"nhiệm vụ {task}: đơn vị {actor!r} không được thực hiện {_ev(event)}; "
-            f"đơn vị được phép: {who}",
+            f"đơn vị được phép: {who}{unknown_vi}",
             task=task,
         )
 

@@ -157,8 +157,9 @@ def possible_events(state: str) -> tuple[str, ...]:
 def diagram(fmt: str = "mermaid") -> str:
     """The lifecycle diagram, drawn by transitions' own diagram support.
 
-    ``fmt`` is ``"mermaid"`` or ``"dot"`` (Graphviz source; needs the ``graphviz``
-    package, installed by the ``diagrams`` extra).
+    ``fmt`` is ``"mermaid"`` or ``"dot"`` (Graphviz source, through the ``graphviz``
+    package; transitions would quietly fall back to Mermaid without it, so it is a
+    dependency).
     """
     from transitions.extensions import GraphMachine
 

@@ -85,12 +85,19 @@ class NameIndex:
         self._ids: dict[str, str] = {}
         self._keys: dict[str, str] = {}
         self._display: dict[str, str] = {}
+        #: Comparison keys that name more than one unit: never resolved, always reported.
+        self.ambiguous: dict[str, tuple[str, ...]] = {}
         for unit_id, names in entries:
             self._ids[unit_id] = unit_id
             self._ids.setdefault(nfc(unit_id), unit_id)
+            self._ids.setdefault(nfc(unit_id).casefold(), unit_id)
             for name in names:
                 key = normalize_name(name)
-                self._keys.setdefault(key, unit_id)
+                owner = self._keys.setdefault(key, unit_id)
+                if owner != unit_id:
+                    known = self.ambiguous.get(key, (owner,))
+                    if unit_id not in known:
+                        self.ambiguous[key] = (*known, unit_id)
                 self._display.setdefault(key, nfc(name))
 
     def resolve(self, ref: str) -> str | None:
@@ -98,10 +105,13 @@ class NameIndex:
         found = self._ids.get(ref)
         if found is not None:
             return found
-        found = self._ids.get(nfc(ref))
+        found = self._ids.get(nfc(ref)) or self._ids.get(nfc(ref).casefold())
         if found is not None:
             return found
-        return self._keys.get(normalize_name(ref))
+        key = normalize_name(ref)
+        if key in self.ambiguous:
+            return None
+        return self._keys.get(key)
 
     def closest(self, ref: str, n: int = 3) -> tuple[str, ...]:
         """Up to ``n`` known names (or ids) closest to ``ref``, best first."""

@@ -53,4 +53,7 @@ class DefaultPolicy:
         unit = plan.unit(actor)
         if unit is not None and unit.id in allowed:
             return unit.id
-        raise NotPermitted(task.id, event, actor, allowed)
+        raise NotPermitted(
+            task.id, event, actor, allowed, known=unit is not None,
+            candidates=() if unit is not None else plan.names.closest(actor),
+        )  # fmt: skip

@@ -25,8 +25,9 @@ the moment it is assigned. *Sắp quá hạn* (due soon, within ``days`` days, 3
 is a warning flag on top of the class, not a class.
 
 Per-unit tables (:func:`summarize`) count by lead unit: total (cancelled excluded),
-due (*đến hạn*: done, or window end passed), done on time / late, not done on time /
-overdue, and the on-time rate = done on time / due x 100.
+due (*đến hạn*: tasks already judged, i.e. done, or not done with a deadline passed; so
+due = done on time + done late + not done overdue), done on time / late, not done on
+time / overdue, and the on-time rate = done on time / due x 100.
 """
 
 from __future__ import annotations
@@ -322,7 +323,7 @@ def summarize(
         c = _code(s, due[i], end[i], done_at[i], now)
         u = lead[i]
         counts[u][c] += 1
-        if c == 3 or c == 4 or (c != 6 and now >= end[i]):
+        if 2 <= c <= 4:  # done (on time or late), or not done and overdue
             due_counts[u] += 1
     rows = tuple(_row(unit, counts[u], due_counts[u]) for u, unit in enumerate(tl.leads))
     totals = [sum(col) for col in zip(*counts, strict=True)] if counts else [0] * 7

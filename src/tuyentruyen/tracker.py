@@ -80,11 +80,15 @@ _TABLE = _compile_table()
 class _Snapshot:
     """Per-task state arrays: current, or rebuilt as of a past moment."""
 
-    __slots__ = ("done_at", "final", "last", "peak", "state")
+    __slots__ = ("done_at", "final", "last", "peak", "reached", "state")
 
     def __init__(self, n: int) -> None:
         self.state = bytearray(n)
+        #: Furthest progress rank reached (see lifecycle.PROGRESS_RANK).
         self.peak = bytearray(n)
+        #: reached[r][i]: when task i first reached rank r (inf: not yet). Dependencies
+        #: are judged as of the event's own time, so a backdated event cannot slip past.
+        self.reached = [array("d", [_NEVER]) * n] + [array("d", [math.inf]) * n for _ in range(4)]
         self.final = bytearray(n)
         self.last = array("d", [_NEVER]) * n
         self.done_at = array("d", [math.inf]) * n
@@ -92,8 +96,12 @@ class _Snapshot:
     def apply(self, i: int, ev: Event, dest: int, ts: float) -> None:
         self.state[i] = dest
         rank = _RANK_OF_CODE[dest]
-        if rank > self.peak[i]:
+        peak = self.peak[i]
+        if rank > peak:
             self.peak[i] = rank
+            while peak < rank:
+                peak += 1
+                self.reached[peak][i] = ts
         if ev.event == "report":
             self.final[i] = 1 if ev.final else 0
         self.last[i] = ts
@@ -178,7 +186,7 @@ class Tracker:
                     task=ev.task,
                 )
             current = STATES[self._now.state[i]]
-            if ev.source != current or (_CODE.get(ev.source, -1), ev.event) not in _TABLE:
+            if ev.source != current:
                 raise StateFileError(
                     f"event #{ev.seq} moves task {ev.task} from {ev.source!r}, "
                     f"but replay has it in {current!r}",
@@ -186,7 +194,23 @@ class Tracker:
                     f"nhưng khi phát lại nó đang ở {current!r}",
                     task=ev.task,
                 )
+            edges = _TABLE.get((_CODE[ev.source], ev.event), ())
+            if ev.dest not in _CODE or all(code != _CODE[ev.dest] for code, _ in edges):
+                raise StateFileError(
+                    f"event #{ev.seq}: the lifecycle has no {ev.event!r} from {ev.source!r} "
+                    f"to {ev.dest!r} (task {ev.task})",
+                    f"sự kiện #{ev.seq}: vòng đời không có {ev.event!r} từ {ev.source!r} "
+                    f"sang {ev.dest!r} (nhiệm vụ {ev.task})",
+                    task=ev.task,
+                )
             ts = ev.at.timestamp()
+            if ts < self._now.last[i]:
+                raise StateFileError(
+                    f"event #{ev.seq} of task {ev.task} is dated before the task's previous event",
+                    f"sự kiện #{ev.seq} của nhiệm vụ {ev.task} có thời điểm sớm hơn sự kiện "
+                    "trước của nhiệm vụ",
+                    task=ev.task,
+                )
             self._now.apply(i, ev, _CODE[ev.dest], ts)
             self._log.append(to_row(ev))
             if ts > self._latest:
@@ -241,13 +265,21 @@ class Tracker:
 
         if at is None:
             moment = self.clock.now()
-            ts = moment.timestamp()
         elif at.tzinfo is None:
             moment = at.replace(tzinfo=ZONE)
-            # Asia/Ho_Chi_Minh has been UTC+7 without DST since 1975: plain arithmetic.
-            ts = (at - _LOCAL_EPOCH).total_seconds() if at.year > 1975 else moment.timestamp()
         else:
             moment = at if at.tzinfo is ZONE else at.astimezone(ZONE)
+        year = moment.year
+        if not 1900 <= year <= 2200:
+            raise EventError(
+                f"task {task}: {moment.isoformat()} is outside the years 1900-2200",
+                f"nhiệm vụ {task}: {moment.isoformat()} nằm ngoài khoảng năm 1900-2200",
+                task=task,
+            )
+        if year > 1975 and at is not None and at.tzinfo is None:
+            # Asia/Ho_Chi_Minh has been UTC+7 without DST since 1975: plain arithmetic.
+            ts = (at - _LOCAL_EPOCH).total_seconds()
+        else:
             ts = moment.timestamp()
         if ts < snap.last[i]:
             previous = from_row(next(e for e in reversed(self._log) if e[1] == task))
@@ -266,7 +298,7 @@ class Tracker:
                     f"(now is {now.isoformat()}); to record it anyway use allow_future=True "
                     "(CLI: --allow-future)",
                     f"nhiệm vụ {task}: {event!r} lúc {moment.isoformat()} là thời điểm trong "
-                    f"tương lai (bây giờ là {now.isoformat()}); muốn ghi nhận vẫn ghi, dùng "
+                    f"tương lai (bây giờ là {now.isoformat()}); nếu vẫn muốn ghi nhận, dùng "
                     "allow_future=True (dòng lệnh: --allow-future)",
                     task=task,
                 )
@@ -277,13 +309,9 @@ class Tracker:
         guarded = self._deps.get(event)
         deps = guarded.get(i) if guarded is not None else None
         if deps is not None:
-            blocked = [
-                Blocker(self._tasks[d].id, _RANK_NAME[rank], STATES[snap.state[d]])
-                for d, rank in deps
-                if snap.peak[d] < rank or snap.state[d] == _CANCELLED
-            ]
-            if blocked:
-                raise DependencyNotMet(task, event, blocked)
+            reached = snap.reached
+            if any(reached[rank][d] > ts or snap.state[d] == _CANCELLED for d, rank in deps):
+                raise DependencyNotMet(task, event, self._blocked(snap, deps, ts))
 
         if event == "report":
             if final is None:
@@ -330,8 +358,12 @@ class Tracker:
         # Only now that the store has it does the cached state change (as in _Snapshot.apply).
         snap.state[i] = dest
         rank = _RANK_OF_CODE[dest]
-        if rank > snap.peak[i]:
+        peak = snap.peak[i]
+        if rank > peak:
             snap.peak[i] = rank
+            while peak < rank:
+                peak += 1
+                snap.reached[peak][i] = ts
         if final is not None:
             snap.final[i] = final
         snap.last[i] = ts
@@ -394,16 +426,30 @@ class Tracker:
         ``Blocker.message(lang)`` says it in words.
         """
         i = self._i(task)
-        _, snap = self._at(at)
+        moment, snap = self._at(at)
         found: list[Blocker] = []
         state = STATES[snap.state[i]]
         if (snap.state[i], event) not in _TABLE:
             sources = [s for (s, e) in TABLE if e == event]
             required = sources[0] if len(sources) == 1 else " | ".join(sources)
             found.append(Blocker(task, required, state))
-        for d, rank in self._deps.get(event, {}).get(i, ()):
-            if snap.peak[d] < rank or snap.state[d] == _CANCELLED:
-                found.append(Blocker(self._tasks[d].id, _RANK_NAME[rank], STATES[snap.state[d]]))
+        found.extend(self._blocked(snap, self._deps.get(event, {}).get(i, ()), moment.timestamp()))
+        return found
+
+    def _blocked(
+        self, snap: _Snapshot, deps: Iterable[tuple[int, int]], ts: float
+    ) -> list[Blocker]:
+        """The dependencies in ``deps`` that do not hold at ``ts``."""
+        found = []
+        for d, rank in deps:
+            when = snap.reached[rank][d]
+            if when > ts or snap.state[d] == _CANCELLED:
+                later = None
+                if ts < when < math.inf and snap.state[d] != _CANCELLED:
+                    later = datetime.fromtimestamp(when, ZONE)
+                found.append(
+                    Blocker(self._tasks[d].id, _RANK_NAME[rank], STATES[snap.state[d]], later)
+                )
         return found
 
     def _timeline_for(self) -> Timeline:

@@ -174,7 +174,7 @@ def event_steps(draw: st.DrawFn, plan: Plan, max_size: int = 40) -> list[Step]:
             "cancel": plan.issuer,
         }[event]
         actor = draw(st.one_of(st.just(right), st.just(right), st.sampled_from(unit_ids)))
-        minutes = draw(st.one_of(st.integers(0, 60 * 24 * 20), st.integers(-600, -1)))
+        minutes = draw(st.one_of(st.integers(0, 60 * 24 * 20), st.integers(-60 * 24 * 20, -1)))
         final = draw(st.none() | st.booleans()) if event == "report" else None
         note = "lý do" if event == "cancel" and draw(st.booleans()) else None
         steps.append(Step(task.id, event, actor, minutes, final, note))
