@@ -7,12 +7,14 @@ in-process with ``io.StringIO`` streams.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
 import re
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,7 @@ import pytest
 
 from tuyentruyen import load_plan
 from tuyentruyen.cli import main
-from tuyentruyen.lifecycle import STATES
+from tuyentruyen.lifecycle import EVENT_LABELS_VI, STATE_LABELS, STATES
 
 PLAN_YAML = """\
 schema: 1
@@ -63,6 +65,7 @@ TASK_IDS = ["2.1", "2.6", "3.1"]
 REPORT_DATA = {"articles": 12, "links": ["https://example.vn/a"]}
 LANG_VARS = ("TUYENTRUYEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
 ERROR_LINE = re.compile(r"^(lỗi|error): ")
+YEAR_ERROR = ["1900", "2200"]
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -156,6 +159,12 @@ def default_state(plan: Path) -> Path:
     return plan.with_name(plan.name + ".events.jsonl")
 
 
+def moved(source: str, dest: str) -> str:
+    """How a Vietnamese ``fire`` line shows a change of state: labels with the ids."""
+    vi = STATE_LABELS["vi"]
+    return f"{vi[source]} ({source}) -> {vi[dest]} ({dest})"
+
+
 # --- 1. check and show -----------------------------------------------------------------
 
 
@@ -229,7 +238,7 @@ def fire(plan: Path, task: str, event: str, actor: str, at: str, *extra: str) ->
 def test_end_to_end_lifecycle(plan_file: Path) -> None:
     first = fire(plan_file, "2.6", "issue", "tt-bc-xb", "2023-03-20T08:00")
     assert "#1" in first.out
-    assert "planned -> issued" in first.out
+    assert "chưa ban hành (planned) -> đã ban hành (issued)" in first.out
     fire(plan_file, "2.6", "start", "tt-bc-xb", "20/3/2023 09:00")
     fire(plan_file, "3.1", "issue", "tt-th", "2023-03-01")
     report = fire(
@@ -243,9 +252,9 @@ def test_end_to_end_lifecycle(plan_file: Path) -> None:
         "--note",
         "Báo cáo kết quả tuyên truyền",
     )
-    assert "in_progress -> reported" in report.out
+    assert moved("in_progress", "reported") in report.out
     done = fire(plan_file, "2.6", "accept", "tt-bc-xb", "25/10/2023 14:30")
-    assert "reported -> done" in done.out
+    assert moved("reported", "done") in done.out
 
     # history --json: every event, in order, data exactly as given
     hist = json.loads(ok(run("history", plan_file, "--json")).out)
@@ -273,7 +282,7 @@ def test_end_to_end_lifecycle(plan_file: Path) -> None:
 
     text = ok(run("history", plan_file)).out
     assert text.index("#1") < text.index("#5")
-    assert "planned -> issued" in text
+    assert "chưa ban hành -> đã ban hành" in text
 
     # status as of 1/11/2023
     status = json.loads(ok(run("status", plan_file, "--at", "2023-11-01", "--json")).out)
@@ -328,10 +337,10 @@ def test_ongoing_task_interim_report_goes_back_to_in_progress(plan_file: Path) -
     ok(cli("fire", plan_file, "3.1", "start", "--actor", "tt-th", "--at", "2023-03-02"))
     ok(cli("fire", plan_file, "3.1", "report", "--actor", "tt-th", "--at", "2023-04-10"))
     back = ok(cli("fire", plan_file, "3.1", "accept", "--actor", "tt-bc-xb", "--at", "2023-04-12"))
-    assert "reported -> in_progress" in back.out
+    assert moved("reported", "in_progress") in back.out
     ok(cli("fire", plan_file, "3.1", "report", "--actor", "tt-th", "--at", "2023-10-30", "--final"))
     done = ok(cli("fire", plan_file, "3.1", "accept", "--actor", "tt-bc-xb", "--at", "2023-10-31"))
-    assert "reported -> done" in done.out
+    assert moved("reported", "done") in done.out
 
 
 # --- 3. the state file -------------------------------------------------------------------
@@ -479,6 +488,56 @@ def _corrupt_state(e: Env) -> tuple[list[object], list[str]]:
     return args, [re.escape(f"{e.state}:{line}")]
 
 
+def _bad_plan(
+    name: str, old: str, new: str, marker: str, *expect: str
+) -> Callable[[Env], tuple[list[object], list[str]]]:
+    """A copy of the plan with ``old`` replaced by ``new`` (one problem); the error line
+    must name the file and the line holding ``marker``, and match each of ``expect``."""
+
+    def setup(e: Env) -> tuple[list[object], list[str]]:
+        assert PLAN_YAML.count(old) == 1, old
+        bad = e.write(f"{name}.yaml", PLAN_YAML.replace(old, new))
+        line = line_of(bad, marker)
+        args = ["fire", bad, "2.6", "issue", "--actor", "tt-bc-xb", "--state", e.state]
+        return args, [re.escape(f"{bad}:{line}:"), *expect]
+
+    return setup
+
+
+def _dependency_cycle(e: Env) -> tuple[list[object], list[str]]:
+    """2.1 needs 3.1 (as in PLAN_YAML), 3.1 needs 2.6, 2.6 needs 2.1."""
+    window_26 = '    window: "Từ tháng 3 đến tháng 10/2023"\n'
+    window_31 = '    window: "Thường xuyên từ tháng 3 đến hết tháng 10/2023"\n'
+    needs = '    depends_on:\n      - task: "{}"\n        state: issued\n'
+    text = PLAN_YAML.replace(window_26, window_26 + needs.format("2.1")).replace(
+        window_31, window_31 + needs.format("2.6")
+    )
+    bad = e.write("cycle.yaml", text)
+    args = ["fire", bad, "2.6", "issue", "--actor", "tt-bc-xb", "--state", e.state]
+    # the cycle itself, from whichever task it starts: a -> b -> c -> a
+    cycle = r"(\d\.\d) -> (?!\1)\d\.\d -> (?!\1)\d\.\d -> \1"
+    return args, [re.escape(str(bad)) + r":\d+:", "depends_on", cycle]
+
+
+def _status(*args: object, expect: list[str]) -> Callable[[Env], tuple[list[object], list[str]]]:
+    def setup(e: Env) -> tuple[list[object], list[str]]:
+        return ["status", e.plan, *args], expect
+
+    return setup
+
+
+def _state_folder_missing(e: Env) -> tuple[list[object], list[str]]:
+    missing = e.dir / "nonexist" / "x.jsonl"
+    args = ["fire", e.plan, "2.6", "issue", "--actor", "tt-bc-xb", "--at", "2023-03-20"]
+    # names the state file and its folder, never the temporary file
+    no_temp = r"^(?!.*\.x\.jsonl\.)"
+    return [*args, "--state", missing], [
+        re.escape(f"{missing}: "),
+        re.escape(str(missing.parent)),
+        no_temp,
+    ]
+
+
 BAD_INPUT = [
     Case("malformed-yaml", _malformed),
     Case("python-tag", _python_tag, lambda e: [e.dir / "PWNED"]),
@@ -564,6 +623,79 @@ BAD_INPUT = [
     ),
     Case("missing-plan-file", _missing_plan, lambda e: [e.dir / "nope.yaml.events.jsonl"]),
     Case("corrupted-state-file", _corrupt_state),
+    Case(
+        "wrong-type-in-plan",
+        _bad_plan(
+            "wrong-type",
+            '    title: "Tuyên truyền trên các cơ quan báo chí"',
+            "    title: 5",
+            "title: 5",
+            r"\$\.tasks\[1\]\.title",
+        ),
+    ),
+    Case(
+        "duplicate-task-id",
+        _bad_plan(
+            "duplicate",
+            "reporting:\n",
+            "  - id: '2.6'\n    title: \"Lặp lại\"\n    lead: tt-th\n"
+            '    window: "Tháng 5/2023"\nreporting:\n',
+            "id: '2.6'",
+            r"\$\.tasks\[3\]",
+            r"2\.6",
+        ),
+    ),
+    Case(
+        "unknown-unit",
+        _bad_plan(
+            "unknown-unit",
+            "    lead: tt-th\n",
+            "    lead: tt-thh\n",
+            "lead: tt-thh",
+            r"\$\.tasks\[2\]\.lead",
+            r"'tt-thh'.*\btt-th\b",  # and the closest name
+        ),
+    ),
+    Case("dependency-cycle", _dependency_cycle),
+    Case(
+        "inverted-window",
+        _bad_plan(
+            "inverted",
+            '"Từ tháng 9 đến tháng 10/2023"',
+            '"Từ tháng 10 đến tháng 9/2023"',
+            "Từ tháng 10 đến tháng 9/2023",
+            r"\$\.tasks\[0\]\.window",
+            "Từ tháng 10 đến tháng 9/2023",
+        ),
+    ),
+    Case(
+        "month-13",
+        _bad_plan(
+            "month-13",
+            '"Tháng 4/2023"',
+            '"Tháng 13/2023"',
+            "Tháng 13/2023",
+            r"\$\.tasks\[0\]\.plan_due",
+            r"\b13\b",
+        ),
+    ),
+    Case(
+        "fire-at-year-1",
+        _fire("2.6", "issue", "--actor", "tt-bc-xb", "--at", "0001-01-01", expect=YEAR_ERROR),
+    ),
+    Case(
+        "fire-at-year-9999",
+        _fire("2.6", "issue", "--actor", "tt-bc-xb", "--at", "9999-12-31", expect=YEAR_ERROR),
+    ),
+    Case("status-at-year-1", _status("--at", "0001-01-01", expect=YEAR_ERROR)),
+    Case("status-at-year-9999", _status("--at", "9999-12-31", expect=YEAR_ERROR)),
+    Case("status-at-year-9999-time", _status("--at", "9999-12-31T23:00", expect=YEAR_ERROR)),
+    Case(
+        "fire-at-empty",
+        _fire("2.6", "issue", "--actor", "tt-bc-xb", "--at", "", expect=["''", "2023-09-15"]),
+    ),
+    Case("status-at-empty", _status("--at", "", expect=["''", "2023-09-15"])),
+    Case("state-folder-missing", _state_folder_missing, lambda e: [e.dir / "nonexist"]),
 ]
 
 
@@ -807,6 +939,291 @@ def test_future_event_needs_allow_future(plan_file: Path) -> None:
     assert not default_state(plan_file).exists()
 
     result = ok(cli(*args, "--allow-future"))
-    assert "planned -> issued" in result.out
+    assert moved("planned", "issued") in result.out
     hist = json.loads(ok(cli("history", plan_file, "--json")).out)
     assert [(e["task"], e["at"]) for e in hist] == [("2.6", "2099-01-01T00:00:00+07:00")]
+
+
+# --- 8. Vietnamese output, argparse and OS errors --------------------------------------
+
+ENGLISH_IDS = re.compile(rf"\b({'|'.join(STATES)}|issue|start|report|accept|rework|cancel)\b")
+ARGPARSE_ENGLISH = re.compile(
+    r"\b(argument|arguments|not allowed|expected|invalid|choose|required|unrecognized"
+    r"|ignored|ambiguous|could match)\b"
+)
+
+
+def without_ids(text: str) -> str:
+    """``text`` without the API ids Vietnamese output keeps in parentheses."""
+    return re.sub(r" \([a-z_]+\)", "", text)
+
+
+def test_fire_line_names_states_and_event_in_vietnamese(plan_file: Path) -> None:
+    args = ["fire", plan_file, "2.6", "issue", "--actor", "tt-bc-xb", "--at", "2023-03-20T08:00"]
+    line = ok(cli(*args)).out.strip()
+    assert line.startswith("đã ghi #1: nhiệm vụ 2.6")
+    assert "chưa ban hành (planned) -> đã ban hành (issued)" in line
+    assert f"{EVENT_LABELS_VI['issue']} (issue)" in line
+    assert "tt-bc-xb" in line
+    assert not ENGLISH_IDS.search(without_ids(line)), line
+    assert " by " not in line
+
+    en = ok(cli("--lang", "en", "fire", plan_file, "2.6", "start", "--actor", "tt-bc-xb"))
+    assert en.out.startswith("recorded #2: task 2.6 issued -> in_progress (start by tt-bc-xb, ")
+    assert "đã" not in en.out
+
+
+def test_history_is_a_localized_table(plan_file: Path) -> None:
+    ok(cli("fire", plan_file, "2.6", "issue", "--actor", "tt-bc-xb", "--at", "2023-03-20"))
+    ok(cli("fire", plan_file, "2.6", "start", "--actor", "tt-bc-xb", "--at", "2023-03-21"))
+    note = ["--note", "đơn vị\nđề nghị hủy", "--at", "2023-03-22"]
+    ok(cli("fire", plan_file, "2.6", "cancel", "--actor", "btgtu", *note))
+
+    vi = ok(cli("history", plan_file)).out.splitlines()
+    assert len(vi) == 2 + 3  # header, rule, one row per event
+    for word in ("STT", "Thời điểm", "Nhiệm vụ", "Sự kiện", "Chuyển trạng thái", "Đơn vị"):
+        assert word in vi[0], vi[0]
+    assert set(vi[1]) <= {"-", " "}
+    assert vi[2].startswith("#1 ")
+    assert "2023-03-20T00:00:00+07:00" in vi[2]
+    assert "ban hành (issue)" in vi[2]
+    assert "chưa ban hành -> đã ban hành" in vi[2]
+    assert "đã ban hành -> đang thực hiện" in vi[3]
+    assert "hủy (cancel)" in vi[4]
+    assert "đang thực hiện -> đã hủy" in vi[4]
+    assert vi[4].endswith("đơn vị đề nghị hủy")  # a note stays on its row
+    assert not ENGLISH_IDS.search(without_ids("\n".join(vi)))
+
+    en = ok(cli("--lang", "en", "history", plan_file, "2.6")).out.splitlines()
+    for word in ("At", "Task", "Event", "Change", "Unit", "Note"):
+        assert word in en[0], en[0]
+    assert re.search(r"\bissue\s+planned -> issued\s+tt-bc-xb", en[2]), en[2]
+    assert "Thời điểm" not in "\n".join(en)
+
+
+ARGPARSE_CASES = [
+    pytest.param(
+        ["fire", "{plan}", "3.1", "report", "--actor", "tt-th", "--interim", "--final"],
+        "tham số --final: không dùng cùng được với tham số --interim",
+        "not allowed with argument --interim",
+        id="not-allowed-with",
+    ),
+    pytest.param(["status", "{plan}", "--at"], "tham số --at: cần một giá trị", "", id="no-value"),
+    pytest.param(
+        ["status", "{plan}", "--json=1"], "tham số --json: không nhận giá trị", "", id="explicit"
+    ),
+    pytest.param(
+        ["lifecycle", "--format", "png"],
+        "lựa chọn không hợp lệ: 'png' (chọn một trong",
+        "",
+        id="invalid-choice",
+    ),
+    pytest.param(
+        ["fire", "{plan}", "2.6", "issue"], "thiếu tham số bắt buộc: --actor", "", id="required"
+    ),
+    pytest.param(["status", "{plan}", "--bogus"], "tham số không nhận ra: --bogus", "", id="extra"),
+    pytest.param(
+        ["fire", "{plan}", "2.6", "issue", "--a", "x"], "tùy chọn --a không rõ", "", id="ambiguous"
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "vi", "en"), ARGPARSE_CASES)
+def test_argparse_errors_in_vietnamese(plan_file: Path, args: list[str], vi: str, en: str) -> None:
+    argv = [str(plan_file) if a == "{plan}" else a for a in args]
+    line = assert_one_error_line(cli(*argv), "vi")
+    assert vi in line, line
+    assert not ARGPARSE_ENGLISH.search(line), line
+    english = assert_one_error_line(cli("--lang", "en", *argv), "en")
+    assert en in english, english
+    assert not default_state(plan_file).exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "vi", "en"),
+    [
+        (errno.ENOENT, "không tìm thấy tệp hoặc thư mục", "no such file or folder"),
+        (errno.EACCES, "không có quyền truy cập", "permission denied"),
+        (errno.EISDIR, "là một thư mục, không phải tệp", "is a folder, not a file"),
+        (errno.ENOTDIR, "một phần của đường dẫn không phải là thư mục", "not a folder"),
+        (errno.ENOSPC, "hết dung lượng trên thiết bị lưu trữ", "no space left"),
+    ],
+    ids=["ENOENT", "EACCES", "EISDIR", "ENOTDIR", "ENOSPC"],
+)
+def test_os_errors_in_vietnamese(
+    monkeypatch: pytest.MonkeyPatch, plan_file: Path, code: int, vi: str, en: str
+) -> None:
+    def fail(path: object) -> object:
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr("tuyentruyen.cli.load_plan", fail)
+    line = assert_one_error_line(cli("status", plan_file), "vi")
+    assert line == f"lỗi: {plan_file}: {vi}"
+    assert os.strerror(code) not in line
+    line = assert_one_error_line(cli("--lang", "en", "status", plan_file), "en")
+    assert line == f"error: {plan_file}: {en}" or line.startswith(f"error: {plan_file}: ")
+    assert en in line
+
+
+def test_os_error_without_a_file_name(monkeypatch: pytest.MonkeyPatch, plan_file: Path) -> None:
+    def fail(path: object) -> object:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("tuyentruyen.cli.load_plan", fail)
+    line = assert_one_error_line(cli("status", plan_file), "vi")
+    assert line == "lỗi: hết dung lượng trên thiết bị lưu trữ"
+
+
+def test_state_file_errors_in_vietnamese(plan_file: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    line = assert_one_error_line(run("status", plan_file, "--state", folder), "vi")
+    assert line == f"lỗi: {folder}: không đọc được tệp trạng thái: là một thư mục, không phải tệp"
+
+    missing = tmp_path / "nonexist" / "x.jsonl"
+    args = ["fire", plan_file, "2.6", "issue", "--actor", "tt-bc-xb", "--state", missing]
+    line = assert_one_error_line(run(*args), "vi")
+    assert line == (
+        f"lỗi: {missing}: không ghi được tệp trạng thái: thư mục {missing.parent} không tồn tại"
+    )
+    line = assert_one_error_line(cli("--lang", "en", *args), "en")
+    assert line == (
+        f"error: {missing}: cannot write the state file: the folder {missing.parent} does not exist"
+    )
+    assert not missing.parent.exists()
+
+
+def test_empty_state_file_gets_a_header(plan_file: Path) -> None:
+    state = default_state(plan_file)
+    state.write_text("", encoding="utf-8")
+    ok(cli("fire", plan_file, "2.6", "issue", "--actor", "tt-bc-xb", "--at", "2023-03-20"))
+    assert json.loads(state.read_text(encoding="utf-8").splitlines()[0])["plan"] == "qn-60-test"
+    ok(cli("fire", plan_file, "2.6", "start", "--actor", "tt-bc-xb", "--at", "2023-03-21"))
+    hist = json.loads(ok(cli("history", plan_file, "--json")).out)
+    assert [e["event"] for e in hist] == ["issue", "start"]
+
+
+# --- 9. pipes --------------------------------------------------------------------------
+
+
+def _popen(*args: object) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in LANG_VARS}
+    env.update(PYTHONUTF8="1", PYTHONIOENCODING="utf-8", LANG="C.UTF-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "tuyentruyen", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize(
+    ("make_args", "codes"),
+    [
+        pytest.param(lambda p: ["status", p, "--at", "2023-05-01"], {141}, id="status"),
+        pytest.param(lambda p: ["history", p], {141}, id="history"),
+        pytest.param(lambda p: ["lifecycle"], {141}, id="lifecycle"),
+        # argparse itself ignores a failed write of the help: quiet, but it may exit 0
+        pytest.param(lambda p: ["--help"], {0, 141}, id="help"),
+    ],
+)
+def test_closed_pipe_ends_quietly(
+    plan_file: Path, make_args: Callable[[Path], list[object]], codes: set[int]
+) -> None:
+    """``tuyentruyen status PLAN | head -1`` where head is gone before we write: no
+    "Broken pipe" error, exit status 141 (128 + SIGPIPE) like other Unix tools."""
+    with _popen(*make_args(plan_file)) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before the command writes anything
+        err = proc.stderr.read().decode("utf-8")
+        assert proc.wait(timeout=120) in codes, err
+    assert err == ""
+
+
+def test_reader_leaving_mid_output_ends_quietly(tmp_path: Path) -> None:
+    """A long output (more than a pipe holds) read only up to its first line."""
+    tasks = "".join(
+        f'  - id: "9.{i}"\n    title: "Nhiệm vụ {i}"\n    lead: tt-bc-xb\n'
+        f'    window: "Từ tháng 3 đến tháng 10/2023"\n'
+        for i in range(3000)
+    )
+    big = tmp_path / "big.yaml"
+    big.write_text(PLAN_YAML.split("tasks:\n")[0] + "tasks:\n" + tasks, encoding="utf-8")
+    with _popen("show", big) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        first = proc.stdout.readline().decode("utf-8")
+        proc.stdout.close()
+        err = proc.stderr.read().decode("utf-8")
+        assert proc.wait(timeout=120) == 141, err
+    assert first.startswith("Thông tin tuyên truyền")
+    assert err == ""
+
+
+# --- 10. moments on the command line ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("20/3/2023 9:00", "2023-03-20T09:00:00+07:00"),
+        ("20/3/2023 09:05", "2023-03-20T09:05:00+07:00"),
+        ("ngày 20/3/2023", "2023-03-20T00:00:00+07:00"),
+        ("ngày 20/3/2023 lúc 9:00", "2023-03-20T09:00:00+07:00"),
+        ("Ngày 20/3/2023 lúc 9h30", "2023-03-20T09:30:00+07:00"),
+        ("9 giờ 15 ngày 20/3/2023", "2023-03-20T09:15:00+07:00"),
+        ("2023-03-20 9:00", "2023-03-20T09:00:00+07:00"),
+        ("2023-03-20T02:00:00+00:00", "2023-03-20T09:00:00+07:00"),
+    ],
+    ids=[
+        "one-digit-hour",
+        "two-digit-hour",
+        "ngay",
+        "ngay-luc",
+        "ngay-luc-9h30",
+        "gio-ngay",
+        "iso-space-one-digit-hour",
+        "iso-utc",
+    ],
+)
+def test_fire_at_accepts_vietnamese_moments(plan_file: Path, value: str, iso: str) -> None:
+    ok(cli("fire", plan_file, "2.6", "issue", "--actor", "tt-bc-xb", "--at", value))
+    hist = json.loads(ok(cli("history", plan_file, "--json")).out)
+    assert [e["at"] for e in hist] == [iso]
+
+
+def test_status_at_a_vietnamese_date_is_the_end_of_that_day(plan_file: Path) -> None:
+    ok(cli("fire", plan_file, "2.6", "issue", "--actor", "tt-bc-xb", "--at", "20/3/2023 23:00"))
+    status = json.loads(ok(cli("status", plan_file, "--at", "ngày 20/3/2023", "--json")).out)
+    assert status["at"] == "2023-03-20T23:59:59.999999+07:00"
+    assert {t["id"]: t["state"] for t in status["tasks"]}["2.6"] == "issued"
+
+
+# --- 11. show --------------------------------------------------------------------------
+
+
+def test_show_english_headers_are_capitalized(plan_file: Path) -> None:
+    header = ok(cli("--lang", "en", "show", plan_file)).out.splitlines()[3]
+    assert header.split() == ["Task", "Lead", "unit", "Deadline", "Window"]
+    vi = ok(cli("show", plan_file)).out.splitlines()[3]
+    assert "Thời gian thực hiện" in vi
+
+
+# --- 12. Unicode -----------------------------------------------------------------------
+
+
+def test_nfd_unit_name_is_accepted(plan_file: Path, tmp_path: Path) -> None:
+    """A unit name typed in decomposed form (NFD, as some keyboards and macOS file
+    systems produce) matches its composed (NFC) form, in the plan and as --actor."""
+    name = "Phòng Thông tin - Tổng hợp"
+    nfd = unicodedata.normalize("NFD", name)
+    assert nfd != name
+    plan = tmp_path / "nfd.yaml"
+    plan.write_text(PLAN_YAML.replace("    lead: tt-th\n", f"    lead: {nfd}\n"), encoding="utf-8")
+    assert "3 nhiệm vụ" in ok(run("check", plan)).out
+    fired = ok(run("fire", plan, "3.1", "issue", "--actor", nfd, "--at", "2023-03-01"))
+    assert moved("planned", "issued") in fired.out
+    ok(cli("--lang", "en", "fire", plan, "3.1", "start", "--actor", nfd, "--at", "2023-03-02"))
+    hist = json.loads(ok(cli("history", plan, "--json")).out)
+    assert [(e["event"], e["actor"]) for e in hist] == [("issue", "tt-th"), ("start", "tt-th")]

@@ -2,8 +2,11 @@
 
 Every message has a Vietnamese and an English form: ``--lang vi|en`` chooses, else
 ``TUYENTRUYEN_LANG``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: English
-when it starts with ``en``), else Vietnamese. Errors end in one clear line per problem
-on standard error and exit status 2; nothing is ever half-written.
+when it starts with ``en``), else Vietnamese: Vietnamese output names states and
+events by their Vietnamese labels (the API id beside them where it helps). Errors end in
+one clear line per problem on standard error and exit status 2; nothing is ever
+half-written. When the reader of the output goes away (``… | head -1``) the command
+stops quietly with status 141.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -21,17 +26,26 @@ from typing import Any, NoReturn, TextIO
 from tuyentruyen.__about__ import __version__
 from tuyentruyen.clock import SystemClock
 from tuyentruyen.errors import TimePhraseError, TuyenTruyenError
+from tuyentruyen.events import Event
 from tuyentruyen.io import dump_plan, event_to_dict, load_plan, plan_to_dict
-from tuyentruyen.lifecycle import EVENTS, STATE_LABELS, diagram
+from tuyentruyen.lifecycle import EVENT_LABELS_VI, EVENTS, STATE_LABELS, diagram
 from tuyentruyen.model import Plan
 from tuyentruyen.status import Summary, TaskStatus
 from tuyentruyen.store import EventLogFile
+from tuyentruyen.store.eventlog import os_error_reason
 from tuyentruyen.timeexpr import ZONE, as_local, end_of_day, format_date, parse_date
 from tuyentruyen.tracker import Tracker
 
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+#: The reader of our output went away (``tuyentruyen status PLAN | head -1``): stop
+#: quietly with the status of a process killed by SIGPIPE (128 + 13), as ``cat`` or
+#: ``yes`` would; a shell pipeline reports the last command's status, and with
+#: ``set -o pipefail`` the script can still tell the output was cut short.
+EXIT_BROKEN_PIPE = 141
+#: Years a moment given on the command line may have (as in plan phrases).
+YEARS = (1900, 2200)
 
 # --- messages --------------------------------------------------------------------------
 
@@ -57,7 +71,7 @@ _T: dict[str, dict[str, str]] = {
         "fire.task": "task id, e.g. 2.6",
         "fire.event": "event: " + ", ".join(EVENTS),
         "fire.actor": "unit id or name of who fires the event",
-        "fire.at": "when it happened (default: now); ISO or 15/9/2023 [08:30]",
+        "fire.at": "when it happened (default: now); ISO, 15/9/2023 or 'ngày 15/9/2023 lúc 8:30'",
         "fire.note": "note; for cancel, the reason",
         "fire.data": "what the report says, as a JSON object",
         "fire.final": "this report is the final one (default for non-ongoing tasks)",
@@ -74,6 +88,13 @@ _T: dict[str, dict[str, str]] = {
         "state": "event log file (default: PLAN.events.jsonl beside the plan)",
         "ok": "{plan}: OK: {tasks}, {units}, {rules}",
         "recorded": "recorded #{seq}: task {task} {source} -> {dest} ({event} by {actor}, {at})",
+        "col.seq": "No.",
+        "col.at": "At",
+        "col.event": "Event",
+        "col.change": "Change",
+        "col.actor": "Unit",
+        "col.note": "Note",
+        "col.window": "Window",
         "no_events": "no events recorded",
         "error": "error",
         "internal": "internal error (please report it): {what}",
@@ -97,7 +118,9 @@ _T: dict[str, dict[str, str]] = {
         "due_soon": "due soon",
         "blocked": "blocked",
         "next_report": "Next periodic report: before {day} to {to}",
-        "bad_at": "cannot read the moment {value!r}: use 2023-09-15, 2023-09-15T08:30 or 15/9/2023",
+        "bad_at": "cannot read the moment {value!r}{why}: use 2023-09-15, 2023-09-15T08:30, "
+        "15/9/2023 or 15/9/2023 8:30",
+        "bad_year": "the moment {value!r} is out of range: the year must be from {low} to {high}",
         "bad_json": "--data is not valid JSON: {what}",
         "io": "{path}: {what}",
     },
@@ -122,7 +145,7 @@ _T: dict[str, dict[str, str]] = {
         "fire.task": "mã nhiệm vụ, ví dụ 2.6",
         "fire.event": "sự kiện: " + ", ".join(EVENTS),
         "fire.actor": "mã hoặc tên đơn vị thực hiện sự kiện",
-        "fire.at": "thời điểm (mặc định: bây giờ); ISO hoặc 15/9/2023 [08:30]",
+        "fire.at": "thời điểm (mặc định: bây giờ); ISO, 15/9/2023 hoặc 'ngày 15/9/2023 lúc 8:30'",
         "fire.note": "ghi chú; với cancel là lý do hủy",
         "fire.data": "nội dung báo cáo, dạng đối tượng JSON",
         "fire.final": "đây là báo cáo cuối cùng (mặc định với nhiệm vụ không thường xuyên)",
@@ -138,7 +161,15 @@ _T: dict[str, dict[str, str]] = {
         "plan": "tệp kế hoạch (.yaml, .yml hoặc .json)",
         "state": "tệp nhật ký sự kiện (mặc định: PLAN.events.jsonl cạnh tệp kế hoạch)",
         "ok": "{plan}: HỢP LỆ: {tasks}, {units}, {rules}",
-        "recorded": "đã ghi #{seq}: nhiệm vụ {task} {source} -> {dest} ({event} bởi {actor}, {at})",
+        "recorded": "đã ghi #{seq}: nhiệm vụ {task}: {source} -> {dest} — sự kiện {event}, "
+        "đơn vị {actor}, lúc {at}",
+        "col.seq": "STT",
+        "col.at": "Thời điểm",
+        "col.event": "Sự kiện",
+        "col.change": "Chuyển trạng thái",
+        "col.actor": "Đơn vị",
+        "col.note": "Ghi chú",
+        "col.window": "Thời gian thực hiện",
         "no_events": "chưa có sự kiện nào",
         "error": "lỗi",
         "internal": "lỗi nội bộ (vui lòng báo lại): {what}",
@@ -162,8 +193,9 @@ _T: dict[str, dict[str, str]] = {
         "due_soon": "sắp quá hạn",
         "blocked": "đang bị chặn",
         "next_report": "Báo cáo định kỳ tiếp theo: trước {day} gửi {to}",
-        "bad_at": "không đọc được thời điểm {value!r}: dùng 2023-09-15, 2023-09-15T08:30 "
-        "hoặc 15/9/2023",
+        "bad_at": "không đọc được thời điểm {value!r}{why}: dùng 2023-09-15, 2023-09-15T08:30, "
+        "15/9/2023 hoặc 15/9/2023 8:30",
+        "bad_year": "thời điểm {value!r} nằm ngoài khoảng cho phép: năm phải từ {low} đến {high}",
         "bad_json": "--data không phải JSON hợp lệ: {what}",
         "io": "{path}: {what}",
     },
@@ -214,20 +246,46 @@ class _Parser(argparse.ArgumentParser):
         return super().format_usage().replace("usage: ", _T[self.lang]["usage"], 1)
 
 
+#: argparse's error messages (Python 3.11+) in Vietnamese: (pattern, replacement), each
+#: matched against the whole message after an ``argument X: `` prefix is taken off.
+_ARGPARSE_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), vi)
+    for pattern, vi in (
+        (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
+        (r"one of the arguments (.*) is required", r"cần một trong các tham số \1"),
+        (r"unrecognized arguments: (.*)", r"tham số không nhận ra: \1"),
+        (r"not allowed with argument (.*)", r"không dùng cùng được với tham số \1"),
+        (r"ignored explicit argument (.*)", r"không nhận giá trị (đã cho \1)"),
+        (
+            r"invalid choice: (.*) \(choose from (.*)\)",
+            r"lựa chọn không hợp lệ: \1 (chọn một trong \2)",
+        ),
+        (r"invalid (\S+) value: (.*)", r"giá trị \1 không hợp lệ: \2"),
+        (r"expected one argument", "cần một giá trị"),
+        (r"expected at most one argument", "cần nhiều nhất một giá trị"),
+        (r"expected at least one argument", "cần ít nhất một giá trị"),
+        (r"expected (\d+) arguments?", r"cần \1 giá trị"),
+        (r"ambiguous option: (\S+) could match (.*)", r"tùy chọn \1 không rõ, có thể là \2"),
+        (r"unexpected option string: (.*)", r"tùy chọn không mong đợi: \1"),
+        (r"unknown parser (.*) \(choices: (.*)\)", r"không có lệnh \1 (các lệnh: \2)"),
+    )
+)
+_ARGPARSE_ARGUMENT = re.compile(r"argument (.+?): (.*)", re.S)
+
+
 def _translate_argparse(message: str, lang: str) -> str:
+    """argparse's English error ``message`` in ``lang`` (unknown messages stay as they are)."""
     if lang != "vi":
         return message
-    pairs = [
-        ("the following arguments are required", "thiếu tham số bắt buộc"),
-        ("unrecognized arguments", "tham số không nhận ra"),
-        ("invalid choice", "lựa chọn không hợp lệ"),
-        ("expected one argument", "cần một giá trị"),
-        ("argument ", "tham số "),
-        ("choose from", "chọn một trong"),
-    ]
-    for en, vi in pairs:
-        message = message.replace(en, vi)
-    return message
+    prefix = ""
+    argument = _ARGPARSE_ARGUMENT.fullmatch(message)
+    if argument:
+        prefix, message = f"tham số {argument.group(1)}: ", argument.group(2)
+    for pattern, vi in _ARGPARSE_VI:
+        found = pattern.fullmatch(message)
+        if found:
+            return prefix + found.expand(vi)
+    return prefix + message
 
 
 def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
@@ -313,29 +371,72 @@ class _Failure(Exception):
     """A CLI-level error with its message already in the user's language."""
 
 
+_CLOCK = (
+    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"|\s*(?:h|giờ)\s*(?:(?P<minutes>\d{1,2})\s*(?:phút)?)?)"
+)
+_DATE = r"(?:ngày\s+)?(?P<date>[^\s,]+)"
+#: A Vietnamese moment: ``20/3/2023``, ``ngày 20/3/2023``, ``20/3/2023 9:00``,
+#: ``ngày 20/3/2023 lúc 9h30``, ``9 giờ 30 ngày 20/3/2023``.
+_MOMENT = (
+    re.compile(rf"{_DATE}(?:\s*,?\s+(?:lúc\s+)?{_CLOCK})?"),
+    re.compile(rf"(?:lúc\s+)?{_CLOCK}\s*,?\s+{_DATE}"),
+)
+
+
 def _parse_moment(value: str, lang: str, *, end_of_date: bool) -> datetime:
-    """ISO date/datetime or Vietnamese ``15/9/2023 [08:30]``; naive means Asia/Ho_Chi_Minh.
+    """ISO date/datetime or Vietnamese ``15/9/2023``, ``ngày 15/9/2023 lúc 8:30``, … ;
+    naive means Asia/Ho_Chi_Minh. Years must be within :data:`YEARS`.
 
     A bare date means the end of that day when ``end_of_date`` (status "as of"), else
     its start.
     """
+    t = _T[lang]
+    low, high = YEARS
+
+    def bad(why: str = "") -> _Failure:
+        return _Failure(t["bad_at"].format(value=value, why=f" ({why})" if why else ""))
+
+    def check_year(year: int) -> None:
+        if not low <= year <= high:
+            raise _Failure(t["bad_year"].format(value=value, low=low, high=high))
+
     text = value.strip()
+    if not text:
+        raise bad()
+    day: date | None = None
+    moment: datetime | None = None
     try:
-        moment = datetime.fromisoformat(text)
-        if len(text) > 10:
-            return as_local(moment)
-        day = moment.date()
+        day = date.fromisoformat(text)
     except ValueError:
-        parts = text.split()
+        with contextlib.suppress(ValueError):
+            moment = datetime.fromisoformat(text)
+    if day is None and moment is None:
+        cleaned = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).casefold())
+        found = next((m for p in _MOMENT if (m := p.fullmatch(cleaned))), None)
+        if found is None:
+            raise bad()
+        year = re.search(r"\d{4}", found["date"])
+        if year:
+            check_year(int(year.group()))
         try:
-            day = parse_date(parts[0])
-            if len(parts) == 2:
-                clock = time.fromisoformat(parts[1])
-                return datetime.combine(day, clock, tzinfo=ZONE)
-            if len(parts) > 2:
-                raise ValueError(text)
-        except (TimePhraseError, ValueError, IndexError):
-            raise _Failure(_T[lang]["bad_at"].format(value=value)) from None
+            day = parse_date(found["date"])
+        except TimePhraseError as exc:
+            raise bad(exc.reason_vi if lang == "vi" else exc.reason_en) from None
+        if found["hour"] is not None:
+            minute = found["minute"] or found["minutes"] or 0
+            try:
+                clock = time(int(found["hour"]), int(minute), int(found["second"] or 0))
+            except ValueError as exc:
+                raise bad(str(exc) if lang == "en" else "giờ không hợp lệ") from None
+            moment, day = datetime.combine(day, clock), None
+    if moment is not None:
+        check_year(moment.year)
+        moment = as_local(moment)
+        check_year(moment.year)  # an offset may move it across New Year
+        return moment
+    assert day is not None
+    check_year(day.year)
     if end_of_date:
         return end_of_day(day) - timedelta(microseconds=1)
     return datetime.combine(day, time(0), tzinfo=ZONE)
@@ -411,7 +512,7 @@ def _print_plan(plan: Plan, lang: str, out: TextIO) -> None:
             t["col.task"],
             t["col.lead"],
             t["col.deadline"],
-            "window" if lang == "en" else "Thời gian thực hiện",
+            t["col.window"],
         ]
     ]
     for task in plan.tasks:
@@ -482,7 +583,10 @@ def _status_json(
 
 def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
     tracker = _tracker(args)
-    at = _parse_moment(args.at, args.lang, end_of_date=True) if args.at else tracker.clock.now()
+    if args.at is None:
+        at = tracker.clock.now()
+    else:
+        at = _parse_moment(args.at, args.lang, end_of_date=True)
     _print_status(tracker, at, args.lang, out, as_json=args.json)
     return EXIT_OK
 
@@ -580,7 +684,7 @@ def _cmd_fire(args: argparse.Namespace, out: TextIO) -> int:
             data = json.loads(args.data)
         except json.JSONDecodeError as exc:
             raise _Failure(_T[lang]["bad_json"].format(what=exc.msg)) from None
-    at = _parse_moment(args.at, lang, end_of_date=False) if args.at else None
+    at = None if args.at is None else _parse_moment(args.at, lang, end_of_date=False)
     tracker = _tracker(args, allow_future=args.allow_future)
     ev = tracker.fire(
         args.task, args.event, actor=args.actor, at=at, note=args.note, data=data, final=args.final
@@ -589,15 +693,31 @@ def _cmd_fire(args: argparse.Namespace, out: TextIO) -> int:
         _T[lang]["recorded"].format(
             seq=ev.seq,
             task=ev.task,
-            source=ev.source,
-            dest=ev.dest,
-            event=ev.event,
+            source=_state_name(ev.source, lang, with_id=True),
+            dest=_state_name(ev.dest, lang, with_id=True),
+            event=_event_name(ev.event, lang, with_id=True),
             actor=ev.actor,
             at=ev.at.isoformat(),
         )
         + "\n"
     )
     return EXIT_OK
+
+
+def _state_name(state: str, lang: str, *, with_id: bool = False) -> str:
+    """A state for the user: its Vietnamese label (and id) or, in English, its id."""
+    if lang == "en":
+        return state
+    label = STATE_LABELS["vi"].get(state, state)
+    return f"{label} ({state})" if with_id and label != state else label
+
+
+def _event_name(event: str, lang: str, *, with_id: bool = True) -> str:
+    """An event for the user: its Vietnamese name (and id) or, in English, its id."""
+    if lang == "en":
+        return event
+    label = EVENT_LABELS_VI.get(event, event)
+    return f"{label} ({event})" if with_id and label != event else label
 
 
 def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
@@ -610,13 +730,37 @@ def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     if not events:
         out.write(_T[args.lang]["no_events"] + "\n")
-    for e in events:
-        note = f"  {e.note}" if e.note else ""
-        out.write(
-            f"#{e.seq}  {e.at.isoformat()}  {e.task}  {e.event}  {e.source} -> {e.dest}"
-            f"  {e.actor}{note}\n"
-        )
+        return EXIT_OK
+    _print_history(events, args.lang, out)
     return EXIT_OK
+
+
+def _print_history(events: Sequence[Event], lang: str, out: TextIO) -> None:
+    t = _T[lang]
+    rows = [
+        [
+            t["col.seq"],
+            t["col.at"],
+            t["col.task"],
+            t["col.event"],
+            t["col.change"],
+            t["col.actor"],
+            t["col.note"],
+        ]
+    ]
+    for e in events:
+        rows.append(
+            [
+                f"#{e.seq}",
+                e.at.isoformat(),
+                e.task,
+                _event_name(e.event, lang),
+                f"{_state_name(e.source, lang)} -> {_state_name(e.dest, lang)}",
+                e.actor,
+                " ".join((e.note or "").split()),
+            ]
+        )
+    _table(rows, out)
 
 
 def _cmd_lifecycle(args: argparse.Namespace, out: TextIO) -> int:
@@ -630,10 +774,35 @@ def _cmd_lifecycle(args: argparse.Namespace, out: TextIO) -> int:
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
-    """Run the CLI; returns the exit status (0 ok, 2 bad input, 1 internal error)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run the CLI; returns the exit status (0 ok, 2 bad input, 1 internal error,
+    141 when the reader of the output went away)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    try:
+        code = _run(list(sys.argv[1:] if argv is None else argv), out, err)
+        out.flush()  # here, so that a closed pipe is noticed now and not at exit
+    except BrokenPipeError:
+        _silence(out)
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+def _silence(stream: TextIO) -> None:
+    """Point ``stream``'s file descriptor at the null device, so that Python's final
+    flush at exit has somewhere to write what is left in the buffer and does not
+    report the broken pipe again. Streams without a descriptor are left alone."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _run(argv: list[str], out: TextIO, err: TextIO) -> int:
     lang = _pick_lang(argv)
     t = _T[lang]
     parser = build_parser(lang)
@@ -658,9 +827,14 @@ def main(
     except _Failure as exc:
         err.write(f"{t['error']}: {exc}\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        raise  # handled in main
     except OSError as exc:
-        where = exc.filename or ""
-        err.write(f"{t['error']}: " + t["io"].format(path=where, what=exc.strerror or exc) + "\n")
+        en, vi = os_error_reason(exc)
+        what = vi if lang == "vi" else en
+        where = os.fsdecode(exc.filename) if isinstance(exc.filename, str | bytes) else ""
+        err.write(f"{t['error']}: " + (t["io"].format(path=where, what=what) if where else what))
+        err.write("\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
