@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tuyentruyen import io
+from tuyentruyen import reading
 from tuyentruyen.errors import PlanError, Problem
 from tuyentruyen.io import load_plan, loads_plan, plan_from_dict
 from tuyentruyen.model import Window
@@ -103,13 +103,13 @@ def assert_plain_words(problem: Problem) -> None:
 Loads = Callable[..., Any]
 
 
-def _pure_python_io() -> ModuleType:
-    """A private copy of :mod:`tuyentruyen.io` built as if PyYAML had no libyaml."""
+def _pure_python_reading() -> ModuleType:
+    """A private copy of :mod:`tuyentruyen.reading` built as if PyYAML had no libyaml."""
     saved = getattr(yaml, "CSafeLoader", None)
     if saved is not None:
         del yaml.CSafeLoader
     try:
-        spec = importlib.util.spec_from_file_location("_tuyentruyen_io_pure", io.__file__)
+        spec = importlib.util.spec_from_file_location("_tuyentruyen_reading_pure", reading.__file__)
         assert spec is not None
         assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -118,7 +118,7 @@ def _pure_python_io() -> ModuleType:
     finally:
         if saved is not None:
             yaml.CSafeLoader = saved  # type: ignore[misc]
-    assert not issubclass(module._PlanLoader, getattr(yaml, "CSafeLoader", ()))
+    assert not issubclass(module.PlanLoader, getattr(yaml, "CSafeLoader", ()))
     return module
 
 
@@ -130,7 +130,15 @@ def loads(request: pytest.FixtureRequest) -> Iterator[Loads]:
             pytest.skip("PyYAML is built without libyaml")
         yield loads_plan
     else:
-        yield _pure_python_io().loads_plan
+        pure = _pure_python_reading()
+
+        def pure_loads(text: str, fmt: str = "yaml") -> Any:
+            if fmt == "json":
+                return plan_from_dict(pure.read_json(text))
+            data, lines = pure.read_yaml(text)
+            return plan_from_dict(data, lines=lines)
+
+        yield pure_loads
 
 
 def yaml_error(loads: Loads, text: str) -> PlanError:
@@ -431,7 +439,7 @@ def test_yaml_is_parsed_once_with_the_safe_loader(monkeypatch: pytest.MonkeyPatc
     calls: list[str] = []
 
     def spy(name: str) -> Callable[..., Any]:
-        original = getattr(io._PlanLoader, name)
+        original = getattr(reading.PlanLoader, name)
 
         def method(self: Any, *args: Any) -> Any:
             calls.append(name)
@@ -440,11 +448,11 @@ def test_yaml_is_parsed_once_with_the_safe_loader(monkeypatch: pytest.MonkeyPatc
         return method
 
     for name in ("get_single_node", "construct_document"):
-        monkeypatch.setattr(io._PlanLoader, name, spy(name))
+        monkeypatch.setattr(reading.PlanLoader, name, spy(name))
     assert loads_plan(doc()).tasks[0].lead == "ttbc"
     assert calls == ["get_single_node", "construct_document"]
     safe_loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
-    assert issubclass(io._PlanLoader, safe_loader)
+    assert issubclass(reading.PlanLoader, safe_loader)
 
 
 def test_yaml_loader_customisation_stays_private() -> None:
