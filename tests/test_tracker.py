@@ -320,11 +320,11 @@ class FailingStore(MemoryStore):
         super().__init__()
         self.left = fail_after
 
-    def append(self, plan: Plan, events: Sequence[Event]) -> None:
+    def append(self, plan: Plan, events: Sequence[Event], versions: Sequence[int] = ()) -> None:
         if self.left == 0:
             raise OSError(28, "No space left on device")
         self.left -= 1
-        super().append(plan, events)
+        super().append(plan, events, versions)
 
 
 def test_a_failing_store_changes_nothing(seed_plan: Plan, clock: FixedClock) -> None:
@@ -505,3 +505,37 @@ def test_dependencies_hold_as_of_the_event_time(
         with pytest.raises(DependencyNotMet):
             t.fire("X", "start", actor="a", at=x_start)
         assert t.state("X") == "issued"
+
+
+def test_fire_many_is_all_or_nothing(seed_plan: Plan, clock: FixedClock) -> None:
+    store = MemoryStore()
+    t = Tracker(seed_plan, store=store, clock=clock)
+    t.fire("2.6", "issue", actor="tt-bc-xb", at=MARCH)
+    batch = [
+        {"task": "2.4", "event": "issue", "actor": "tt-th", "at": MARCH},
+        {"task": "2.4", "event": "start", "actor": "tt-th", "at": MARCH},  # sees the issue
+        {"task": "2.6", "event": "start", "actor": "tt-bc-xb", "at": MARCH},
+        {"task": "2.6", "event": "report", "actor": "tt-th", "at": MARCH},  # wrong actor
+    ]
+    before = (t.states(), t.events)
+    with pytest.raises(NotPermitted) as err:
+        t.fire_many(batch)
+    assert "fires[3]" in err.value.__notes__
+    assert (t.states(), t.events) == before
+    assert len(store.load(seed_plan)) == 1
+    events = t.fire_many(batch[:3])
+    assert [(e.seq, e.task, e.dest) for e in events] == [
+        (2, "2.4", "issued"),
+        (3, "2.4", "in_progress"),
+        (4, "2.6", "in_progress"),
+    ]
+    assert Tracker(seed_plan, store=store, clock=clock).states() == t.states()
+
+
+def test_fire_many_failing_store_restores_everything(seed_plan: Plan, clock: FixedClock) -> None:
+    t = Tracker(seed_plan, store=FailingStore(fail_after=0), clock=clock)
+    with pytest.raises(OSError, match="space"):
+        t.fire_many([{"task": "2.6", "event": "issue", "actor": "tt-bc-xb", "at": MARCH}])
+    assert t.state("2.6") == "planned"
+    assert t.events == ()
+    assert t.fire_many([]) == []

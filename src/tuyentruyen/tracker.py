@@ -22,10 +22,12 @@ from typing import Any
 from tuyentruyen.clock import Clock, SystemClock
 from tuyentruyen.errors import (
     Blocker,
+    Conflict,
     DependencyNotMet,
     EventError,
     InvalidTransition,
     StateFileError,
+    TuyenTruyenError,
     UnknownTask,
 )
 from tuyentruyen.events import Event, EventRow, JSONValue, freeze_data, from_row, to_row
@@ -80,7 +82,7 @@ _TABLE = _compile_table()
 class _Snapshot:
     """Per-task state arrays: current, or rebuilt as of a past moment."""
 
-    __slots__ = ("done_at", "final", "last", "peak", "reached", "state")
+    __slots__ = ("count", "done_at", "final", "last", "peak", "reached", "state")
 
     def __init__(self, n: int) -> None:
         self.state = bytearray(n)
@@ -92,8 +94,26 @@ class _Snapshot:
         self.final = bytearray(n)
         self.last = array("d", [_NEVER]) * n
         self.done_at = array("d", [math.inf]) * n
+        #: Events recorded per task: the version a shared store checks before writing.
+        self.count = array("l", [0]) * n
+
+    def copy(self) -> _Snapshot:
+        twin = _Snapshot(0)
+        twin.state, twin.peak, twin.final = (
+            bytearray(self.state),
+            bytearray(self.peak),
+            bytearray(self.final),
+        )
+        twin.reached = [array("d", r) for r in self.reached]
+        twin.last, twin.done_at, twin.count = (
+            array("d", self.last),
+            array("d", self.done_at),
+            array("l", self.count),
+        )
+        return twin
 
     def apply(self, i: int, ev: Event, dest: int, ts: float) -> None:
+        self.count[i] += 1
         self.state[i] = dest
         rank = _RANK_OF_CODE[dest]
         peak = self.peak[i]
@@ -247,6 +267,31 @@ class Tracker:
             final: for ``report`` only: whether this is the final report. Defaults to
                 true for ordinary tasks and false for ongoing (*thường xuyên*) ones.
         """
+        ev, row, i, dest, ts = self._decide(task, event, actor, at, note, data, final)
+        try:
+            stored = self.store.append(self.plan, (ev,), (self._now.count[i],))
+        except Conflict:
+            self.refresh()  # so that a retry sees what the other writer did
+            raise
+        if stored is not None:  # a shared store numbered it, maybe after others' events
+            self._load(stored)
+            return stored[-1]
+        # Only now that the store has it does the cached state change.
+        self._apply(i, dest, ts, row)
+        return ev
+
+    def _decide(
+        self,
+        task: str,
+        event: str,
+        actor: str,
+        at: datetime | None,
+        note: str | None,
+        data: Mapping[str, Any] | None,
+        final: bool | None,
+    ) -> tuple[Event, EventRow, int, int, float]:
+        """Every check of :meth:`fire`; returns the event, its log row, the task index,
+        the destination state code and the timestamp. Changes nothing."""
         i = self._index.get(task)
         if i is None:
             raise UnknownTask(task, difflib.get_close_matches(task, list(self._index), n=3))
@@ -345,7 +390,7 @@ class Tracker:
         if dest < 0:  # pragma: no cover - the lifecycle always has a fallback edge
             raise InvalidTransition(task, STATES[state], event, possible_events(STATES[state]))
 
-        seq = len(self._log) + 1
+        seq = len(self._log) + 1  # provisional: a shared store may renumber
         source, target = STATES[state], STATES[dest]
         ev = _new_event(
             Event, (seq, task, event, source, target, actor_id, moment, note, frozen, final)
@@ -354,8 +399,12 @@ class Tracker:
             seq, task, event, source, target, actor_id, moment, note,
             None if frozen is _NO_DATA else frozen, final,
         )  # fmt: skip
-        self.store.append(self.plan, (ev,))
-        # Only now that the store has it does the cached state change (as in _Snapshot.apply).
+        return ev, row, i, dest, ts
+
+    def _apply(self, i: int, dest: int, ts: float, row: EventRow) -> None:
+        """Apply a decided event to the current state (as :meth:`_Snapshot.apply`)."""
+        snap = self._now
+        snap.count[i] += 1
         snap.state[i] = dest
         rank = _RANK_OF_CODE[dest]
         peak = snap.peak[i]
@@ -364,6 +413,7 @@ class Tracker:
             while peak < rank:
                 peak += 1
                 snap.reached[peak][i] = ts
+        final = row[9]
         if final is not None:
             snap.final[i] = final
         snap.last[i] = ts
@@ -371,7 +421,59 @@ class Tracker:
         self._log.append(row)
         if ts > self._latest:
             self._latest = ts
-        return ev
+
+    def fire_many(self, fires: Iterable[Mapping[str, Any]]) -> list[Event]:
+        """Fire many events in one all-or-nothing transaction.
+
+        Each item holds the arguments of :meth:`fire` (``task``, ``event``, ``actor``
+        and optionally ``at``, ``note``, ``data``, ``final``). They are checked in
+        order, each seeing the ones before it (``issue`` then ``start`` of one task is
+        fine). If any is refused, or the store fails, nothing is recorded and the
+        error says which item (``fires[3]``) in its notes.
+        """
+        backup, logged, latest = self._now.copy(), len(self._log), self._latest
+        events: list[Event] = []
+        versions: list[int] = []
+        k = -1
+        try:
+            for k, item in enumerate(fires):
+                try:
+                    ev, row, i, dest, ts = self._decide(
+                        item["task"], item["event"], item["actor"], item.get("at"),
+                        item.get("note"), item.get("data"), item.get("final"),
+                    )  # fmt: skip
+                except KeyError as exc:
+                    raise EventError(
+                        f"fires[{k}]: missing {exc.args[0]!r}",
+                        f"fires[{k}]: thiếu {exc.args[0]!r}",
+                    ) from None
+                versions.append(self._now.count[i])
+                self._apply(i, dest, ts, row)
+                events.append(ev)
+            stored = self.store.append(self.plan, events, versions) if events else None
+        except BaseException as exc:
+            self._now, self._latest = backup, latest
+            del self._log[logged:]
+            if isinstance(exc, TuyenTruyenError) and k >= 0:
+                exc.add_note(f"fires[{k}]")
+            if isinstance(exc, Conflict):
+                self.refresh()
+            raise
+        if stored is not None:
+            self._now, self._latest = backup, latest
+            del self._log[logged:]
+            self._load(stored)
+            return list(stored[len(stored) - len(events) :])
+        return events
+
+    def refresh(self) -> int:
+        """Load events other writers added to a shared store; returns how many."""
+        since = getattr(self.store, "load_since", None)
+        if since is None:
+            return 0
+        events = since(self.plan, len(self._log))
+        self._load(events)
+        return len(events)
 
     # --- queries ----------------------------------------------------------------------
 

@@ -24,12 +24,22 @@ class Store(Protocol):
 
     ``append`` must be atomic: either every event of the call is kept or none is, and a
     failure leaves what was stored before untouched.
+
+    A store several trackers (or processes) write to at once is *shared*: its
+    ``append`` checks each task's version (``versions[k]``: how many events the task had
+    before ``events[k]``, as the caller saw it), raises
+    :class:`~tuyentruyen.errors.Conflict` when another writer got there first, numbers
+    the events itself and returns every event committed since the caller's view (the
+    others', then the caller's). A private store returns ``None``: the caller's
+    numbering stands.
     """
 
     def load(self, plan: Plan) -> Sequence[Event]:
         """Every event recorded for ``plan``, in order."""
         ...
 
-    def append(self, plan: Plan, events: Sequence[Event]) -> None:
-        """Record ``events`` (the next ones in sequence) for ``plan``, all or nothing."""
+    def append(
+        self, plan: Plan, events: Sequence[Event], versions: Sequence[int] = ()
+    ) -> Sequence[Event] | None:
+        """Record ``events`` for ``plan``, all or nothing."""
         ...

@@ -229,7 +229,7 @@ class EventLogFile:
         finally:
             os.close(fd)  # closing the descriptor releases the lock
 
-    def append(self, plan: Plan, events: Sequence[Event]) -> None:
+    def append(self, plan: Plan, events: Sequence[Event], versions: Sequence[int] = ()) -> None:
         """Add ``events`` atomically (lock, check the sequence, temporary file, fsync,
         rename).
 

@@ -20,6 +20,6 @@ class MemoryStore:
         """The events recorded for ``plan`` (a read-only view)."""
         return tuple(map(from_row, self._logs.get(plan.id, ())))
 
-    def append(self, plan: Plan, events: Sequence[Event]) -> None:
-        """Record ``events`` for ``plan``."""
+    def append(self, plan: Plan, events: Sequence[Event], versions: Sequence[int] = ()) -> None:
+        """Record ``events`` for ``plan`` (a private store: versions are not checked)."""
         self._logs.setdefault(plan.id, []).extend(map(to_row, events))
