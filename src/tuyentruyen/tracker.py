@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -589,6 +590,31 @@ class Tracker:
         return self._tasks[self._i(task)]
 
     # --- replay -----------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        target: str | os.PathLike[str],
+        plan: Plan | None = None,
+        *,
+        plan_id: str | None = None,
+        **kwargs: Any,
+    ) -> Tracker:
+        """A tracker on the SQL store ``target`` (an SQLite file path, created if missing,
+        or a ``postgresql://`` URL).
+
+        With ``plan``, the plan is stored first (added, or updated as
+        ``tuyentruyen init`` does); without, the plan is read from the database
+        (``plan_id`` chooses when it holds several).
+        """
+        from tuyentruyen.store import open_store
+
+        store = open_store(target)
+        if plan is None:
+            plan = store.load_plan(plan_id)
+        else:
+            store.save_plan(plan)
+        return cls(plan, store=store, **kwargs)
 
     @classmethod
     def replay(cls, plan: Plan, events: Iterable[Event], **kwargs: Any) -> Tracker:

@@ -7,6 +7,7 @@ written atomically, which the CLI uses.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -14,8 +15,29 @@ from tuyentruyen.events import Event
 from tuyentruyen.model import Plan
 from tuyentruyen.store.eventlog import EventLogFile
 from tuyentruyen.store.memory import MemoryStore
+from tuyentruyen.store.sql import SQLStore, StoreError, VerifyReport
+from tuyentruyen.store.sqlite import SQLiteStore
 
-__all__ = ["EventLogFile", "MemoryStore", "Store"]
+__all__ = [
+    "EventLogFile",
+    "MemoryStore",
+    "SQLStore",
+    "SQLiteStore",
+    "Store",
+    "StoreError",
+    "VerifyReport",
+    "open_store",
+]
+
+
+def open_store(target: str | os.PathLike[str]) -> SQLStore:
+    """The SQL store ``target`` names: a ``postgresql://`` URL or an SQLite file path."""
+    text = os.fspath(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        from tuyentruyen.store.postgres import PostgresStore
+
+        return PostgresStore(text)
+    return SQLiteStore(text)
 
 
 @runtime_checkable

@@ -1,0 +1,123 @@
+"""PostgreSQL store, for many worker processes on one database (psycopg 3).
+
+Each write locks the plan's row (``SELECT ... FOR UPDATE``), so appends to one plan's
+chain are serialised while different plans proceed in parallel; task versions make a
+stale writer fail with :class:`~tuyentruyen.errors.Conflict` instead of overwriting.
+Events are made append-only by a trigger. Install with ``pip install
+tuyentruyen[postgres]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from tuyentruyen.store.sql import SQLStore
+
+__all__ = ["PostgresStore", "mask_dsn"]
+
+_APPEND_ONLY = (
+    "CREATE FUNCTION tt_events_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN RAISE EXCEPTION 'tt_events is append-only'; END $$",
+    "CREATE TRIGGER tt_events_no_change BEFORE UPDATE OR DELETE ON tt_events"
+    " FOR EACH ROW EXECUTE FUNCTION tt_events_append_only()",
+)
+
+
+def mask_dsn(dsn: str) -> str:
+    """``dsn`` with its password replaced by ``***`` (URL or key=value form)."""
+    dsn = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", dsn)
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", dsn)
+
+
+class PostgresStore(SQLStore):
+    """Events and task states in PostgreSQL.
+
+    Args:
+        dsn: a ``postgresql://`` URL or a libpq connection string.
+        schema: the PostgreSQL schema to keep the tables in (created if missing);
+            the connection's default (``public``) when omitted.
+        migrate: create or upgrade the tables on open (default).
+    """
+
+    mark = "%s"
+    auto = "BIGSERIAL PRIMARY KEY"
+
+    def __init__(self, dsn: str, *, schema: str | None = None, migrate: bool = True) -> None:
+        import psycopg
+
+        self.dsn = dsn
+        self.where = mask_dsn(dsn)
+        self.schema = schema
+        try:
+            self._conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise self._error(
+                f"cannot connect: {mask_dsn(reason)}", f"không kết nối được: {mask_dsn(reason)}"
+            ) from None
+        if schema is not None:
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
+                raise self._error(
+                    f"invalid schema name {schema!r}", f"tên schema không hợp lệ {schema!r}"
+                )
+            self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            self._conn.execute(f"SET search_path TO {schema}")
+        if migrate:
+            self.migrate()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _translate(self, exc: Exception) -> Exception:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return self._error(f"database error: {text}", f"lỗi cơ sở dữ liệu: {text}")
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        import psycopg
+
+        try:
+            with self._conn.transaction(), self._conn.cursor() as cur:
+                yield cur
+        except psycopg.Error as exc:
+            raise self._translate(exc) from None
+
+    @contextmanager
+    def _read(self) -> Iterator[Any]:
+        import psycopg
+
+        try:
+            with self._conn.cursor() as cur:
+                yield cur
+        except psycopg.Error as exc:
+            raise self._translate(exc) from None
+
+    def _lock_plan(self, cur: Any, plan_id: str) -> tuple[int, str] | None:
+        cur.execute(
+            "SELECT head_seq, head_hash FROM tt_plans WHERE plan_id = %s FOR UPDATE", (plan_id,)
+        )
+        row = cur.fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def _schema_version_in_write(self, cur: Any) -> int:
+        # Serialise concurrent first opens: only one process creates the tables.
+        cur.execute("SELECT pg_advisory_xact_lock(7406113)")
+        cur.execute("SELECT to_regclass('tt_meta')")
+        row = cur.fetchone()
+        if row is None or row[0] is None:
+            return 0
+        return self._schema_version(cur)
+
+    def _append_only(self, cur: Any) -> None:
+        for statement in _APPEND_ONLY:
+            cur.execute(statement)
