@@ -5,8 +5,13 @@ Every message has a Vietnamese and an English form: ``--lang vi|en`` chooses, el
 when it starts with ``en``), else Vietnamese: Vietnamese output names states and
 events by their Vietnamese labels (the API id beside them where it helps). Errors end in
 one clear line per problem on standard error and exit status 2; nothing is ever
-half-written. When the reader of the output goes away (``… | head -1``) the command
-stops quietly with status 141.
+half-written, and a database URL in a message never shows its password. ``verify``
+exits 1 when it finds a broken link (the report is on standard output). When the reader
+of the output goes away (``… | head -1``) the command stops quietly with status 141.
+
+State lives in an SQL database (``--db DB`` or ``$TUYENTRUYEN_DB``: an SQLite file or a
+``postgresql://`` URL; ``init`` loads a plan into it, then PLAN is the plan's id), or,
+without a database, in a JSON-lines event log beside the plan file (``--state``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import contextlib
 import json
 import os
 import re
+import sqlite3
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -25,20 +31,28 @@ from typing import Any, NoReturn, TextIO
 
 from tuyentruyen.__about__ import __version__
 from tuyentruyen.clock import SystemClock
-from tuyentruyen.errors import TimePhraseError, TuyenTruyenError
+from tuyentruyen.errors import Conflict, PlanError, TimePhraseError, TuyenTruyenError
 from tuyentruyen.events import Event
 from tuyentruyen.io import dump_plan, event_to_dict, load_plan, plan_to_dict
 from tuyentruyen.lifecycle import EVENT_LABELS_VI, EVENTS, STATE_LABELS, diagram
 from tuyentruyen.model import Plan
 from tuyentruyen.status import Summary, TaskStatus
-from tuyentruyen.store import EventLogFile
+from tuyentruyen.store import EventLogFile, SQLStore, open_store
 from tuyentruyen.store.eventlog import os_error_reason
+from tuyentruyen.store.postgres import mask_dsn
 from tuyentruyen.timeexpr import ZONE, as_local, end_of_day, format_date, parse_date
 from tuyentruyen.tracker import Tracker
 
 __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+#: ``verify`` found a broken link: the command worked, the database did not check out.
+EXIT_BROKEN = 1
+#: The environment variable that names the default database of ``--db``.
+DB_ENV = "TUYENTRUYEN_DB"
+#: How many times ``fire --db`` decides again, on the database's fresh state, after
+#: another writer changed the task first (:class:`~tuyentruyen.errors.Conflict`).
+FIRE_ATTEMPTS = 3
 #: The reader of our output went away (``tuyentruyen status PLAN | head -1``): stop
 #: quietly with the status of a process killed by SIGPIPE (128 + 13), as ``cat`` or
 #: ``yes`` would; a shell pipeline reports the last command's status, and with
@@ -85,7 +99,8 @@ _T: dict[str, dict[str, str]] = {
         "demo.done": "Replayed {events} events of 2023 into {path}",
         "lifecycle.format": "diagram format",
         "plan": "plan file (.yaml, .yml or .json)",
-        "state": "event log file (default: PLAN.events.jsonl beside the plan)",
+        "state": "JSON-lines event log, used without a database "
+        "(default: PLAN.events.jsonl beside the plan)",
         "ok": "{plan}: OK: {tasks}, {units}, {rules}",
         "recorded": "recorded #{seq}: task {task} {source} -> {dest} ({event} by {actor}, {at})",
         "col.seq": "No.",
@@ -123,6 +138,30 @@ _T: dict[str, dict[str, str]] = {
         "bad_year": "the moment {value!r} is out of range: the year must be from {low} to {high}",
         "bad_json": "--data is not valid JSON: {what}",
         "io": "{path}: {what}",
+        "init": "load a plan file into a database (again: update it)",
+        "init.plan": "plan file (.yaml, .yml or .json)",
+        "db": "database: an SQLite file or a postgresql:// URL (default: $TUYENTRUYEN_DB)",
+        "plan.db": "plan file; with --db, the plan id (or a plan file, whose id is used)",
+        "init.new": "{db}: loaded plan {plan}: {tasks}",
+        "init.updated": "{db}: updated plan {plan}: {tasks} ({added} added, {removed} removed, "
+        "{changed} changed)",
+        "init.same": "{db}: plan {plan} is already up to date: {tasks}",
+        "verify": "check the hash chain of every event and the task states in a database",
+        "verify.db": "database (same as --db)",
+        "verify.plan": "only this plan (its id, or a plan file)",
+        "verify.ok": "{db}: OK: {plans}, {events}; every hash chain and task state checks out",
+        "verify.broken": "{db}: BROKEN: plan {plan}, event #{seq}: {reason}",
+        "verify.broken_plan": "{db}: BROKEN: plan {plan}: {reason}",
+        "no_db": "no database given: use --db DB or set TUYENTRUYEN_DB",
+        "two_dbs": "two different databases given: {first} and {second}",
+        "db_missing": "{db}: no such database file; create it with "
+        "'tuyentruyen init PLAN --db {db}'",
+        "db_empty": "{db}: not a tuyentruyen database (no tuyentruyen tables); load a plan "
+        "with 'tuyentruyen init PLAN --db {db}'",
+        "no_plan": "{db}: no plan {plan!r} (plans: {plans}); load it with "
+        "'tuyentruyen init PLAN --db {db}'",
+        "no_psycopg": "{db}: PostgreSQL needs the psycopg package: "
+        "pip install 'tuyentruyen[postgres]'",
     },
     "vi": {
         "prog": "Theo dõi kế hoạch thông tin tuyên truyền.",
@@ -159,7 +198,8 @@ _T: dict[str, dict[str, str]] = {
         "demo.done": "Đã phát lại {events} sự kiện năm 2023 vào {path}",
         "lifecycle.format": "định dạng sơ đồ",
         "plan": "tệp kế hoạch (.yaml, .yml hoặc .json)",
-        "state": "tệp nhật ký sự kiện (mặc định: PLAN.events.jsonl cạnh tệp kế hoạch)",
+        "state": "tệp nhật ký sự kiện JSON-lines, dùng khi không có cơ sở dữ liệu "
+        "(mặc định: PLAN.events.jsonl cạnh tệp kế hoạch)",
         "ok": "{plan}: HỢP LỆ: {tasks}, {units}, {rules}",
         "recorded": "đã ghi #{seq}: nhiệm vụ {task}: {source} -> {dest} — sự kiện {event}, "
         "đơn vị {actor}, lúc {at}",
@@ -198,6 +238,29 @@ _T: dict[str, dict[str, str]] = {
         "bad_year": "thời điểm {value!r} nằm ngoài khoảng cho phép: năm phải từ {low} đến {high}",
         "bad_json": "--data không phải JSON hợp lệ: {what}",
         "io": "{path}: {what}",
+        "init": "nạp tệp kế hoạch vào cơ sở dữ liệu (nạp lại: cập nhật)",
+        "init.plan": "tệp kế hoạch (.yaml, .yml hoặc .json)",
+        "db": "cơ sở dữ liệu: tệp SQLite hoặc URL postgresql:// (mặc định: $TUYENTRUYEN_DB)",
+        "plan.db": "tệp kế hoạch; với --db là mã kế hoạch (hoặc tệp kế hoạch, lấy mã của nó)",
+        "init.new": "{db}: đã nạp kế hoạch {plan}: {tasks}",
+        "init.updated": "{db}: đã cập nhật kế hoạch {plan}: {tasks} (thêm {added}, bỏ {removed}, "
+        "sửa {changed})",
+        "init.same": "{db}: kế hoạch {plan} đã là bản mới nhất: {tasks}",
+        "verify": "kiểm tra chuỗi băm của mọi sự kiện và trạng thái nhiệm vụ trong cơ sở dữ liệu",
+        "verify.db": "cơ sở dữ liệu (như --db)",
+        "verify.plan": "chỉ kế hoạch này (mã kế hoạch hoặc tệp kế hoạch)",
+        "verify.ok": "{db}: HỢP LỆ: {plans}, {events}; chuỗi băm và trạng thái nhiệm vụ đều khớp",
+        "verify.broken": "{db}: HỎNG: kế hoạch {plan}, sự kiện #{seq}: {reason}",
+        "verify.broken_plan": "{db}: HỎNG: kế hoạch {plan}: {reason}",
+        "no_db": "chưa chỉ ra cơ sở dữ liệu: dùng --db DB hoặc đặt biến TUYENTRUYEN_DB",
+        "two_dbs": "đã chỉ ra hai cơ sở dữ liệu khác nhau: {first} và {second}",
+        "db_missing": "{db}: không có tệp cơ sở dữ liệu này; hãy tạo bằng "
+        "'tuyentruyen init PLAN --db {db}'",
+        "db_empty": "{db}: không phải cơ sở dữ liệu tuyentruyen (không có bảng của tuyentruyen); "
+        "hãy nạp kế hoạch bằng 'tuyentruyen init PLAN --db {db}'",
+        "no_plan": "{db}: không có kế hoạch {plan!r} (các kế hoạch: {plans}); hãy nạp bằng "
+        "'tuyentruyen init PLAN --db {db}'",
+        "no_psycopg": "{db}: dùng PostgreSQL cần gói psycopg: pip install 'tuyentruyen[postgres]'",
     },
 }
 
@@ -316,9 +379,11 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
         return p
 
     def plan_args(p: argparse.ArgumentParser, state: bool = False) -> None:
-        p.add_argument("plan", metavar="PLAN", help=t["plan"])
+        p.add_argument("plan", metavar="PLAN", help=t["plan.db"] if state else t["plan"])
         if state:
-            p.add_argument("--state", metavar="FILE", help=t["state"])
+            where = p.add_mutually_exclusive_group()
+            where.add_argument("--state", metavar="FILE", help=t["state"])
+            where.add_argument("--db", metavar="DB", help=t["db"])
 
     p = command("check", _cmd_check)
     plan_args(p)
@@ -328,6 +393,10 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help=t["show.json"])
     fmt.add_argument("--yaml", action="store_true", help=t["show.yaml"])
+
+    p = command("init", _cmd_init)
+    p.add_argument("plan", metavar="PLAN", help=t["init.plan"])
+    p.add_argument("--db", metavar="DB", help=t["db"])
 
     p = command("status", _cmd_status)
     plan_args(p, state=True)
@@ -353,6 +422,11 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
     plan_args(p, state=True)
     p.add_argument("task", metavar="TASK", nargs="?", help=t["history.task"])
     p.add_argument("--json", action="store_true", help=t["status.json"])
+
+    p = command("verify", _cmd_verify)
+    p.add_argument("database", metavar="DB", nargs="?", help=t["verify.db"])
+    p.add_argument("--db", metavar="DB", help=t["db"])
+    p.add_argument("--plan", metavar="ID", help=t["verify.plan"])
 
     p = command("demo", _cmd_demo)
     p.add_argument("--out", default="out", metavar="DIR", help=t["demo.out"])
@@ -448,9 +522,100 @@ def _state_path(args: argparse.Namespace) -> Path:
     return Path(f"{args.plan}.events.jsonl")
 
 
+def _db(args: argparse.Namespace) -> str | None:
+    """The command's database: ``--db``, else ``$TUYENTRUYEN_DB`` (unless ``--state``
+    chose a JSON-lines log); None means the JSON-lines log."""
+    given = getattr(args, "db", None)
+    if given is not None:
+        if not given.strip():
+            raise _Failure(_T[args.lang]["no_db"])
+        return str(given)
+    if getattr(args, "state", None):
+        return None
+    return os.environ.get(DB_ENV, "").strip() or None
+
+
+def _require_db(args: argparse.Namespace) -> str:
+    target = _db(args)
+    if target is None:
+        raise _Failure(_T[args.lang]["no_db"])
+    return target
+
+
+def _is_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def _sqlite_has_tables(path: Path) -> bool | None:
+    """Whether the SQLite file at ``path`` holds tuyentruyen's tables; None when it cannot
+    be told (not an SQLite file, unreadable: the store then says why). The file is
+    opened read-only, so looking changes nothing, even in another program's database."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    try:
+        row = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tt_meta'"
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return row is not None
+
+
+def _open_db(args: argparse.Namespace, target: str, *, create: bool) -> SQLStore:
+    """The SQL store ``target`` names (closed when the command ends). Unless
+    ``create`` (``init``), an SQLite file must exist and hold tuyentruyen's tables: a
+    typo in a path does not leave an empty database behind."""
+    t = _T[args.lang]
+    where = mask_dsn(target)
+    if not create and not _is_url(target):
+        path = Path(target)
+        if not path.exists():
+            raise _Failure(t["db_missing"].format(db=where))
+        if _sqlite_has_tables(path) is False:
+            raise _Failure(t["db_empty"].format(db=where))
+    try:
+        store = open_store(target)
+    except ImportError as exc:
+        if not (exc.name or "").startswith("psycopg"):
+            raise
+        raise _Failure(t["no_psycopg"].format(db=where)) from None
+    args.opened.append(store)
+    return store
+
+
+def _plan_id(value: str) -> str:
+    """PLAN of a ``--db`` command: a plan file (an existing file, or a name ending in
+    .yaml, .yml or .json) stands for its id; anything else is the id itself."""
+    path = Path(value)
+    if path.is_file() or path.suffix.lower() in (".yaml", ".yml", ".json"):
+        return load_plan(path).id
+    return value
+
+
 def _tracker(args: argparse.Namespace, **kwargs: Any) -> Tracker:
-    plan = load_plan(args.plan)
-    return Tracker(plan, store=EventLogFile(_state_path(args)), clock=SystemClock(), **kwargs)
+    target = _db(args)
+    if target is None:
+        plan = load_plan(args.plan)
+        return Tracker(plan, store=EventLogFile(_state_path(args)), clock=SystemClock(), **kwargs)
+    store = _open_db(args, target, create=False)
+    plan = store.load_plan(_known_plan(args, store, target, _plan_id(args.plan)))
+    return Tracker(plan, store=store, clock=SystemClock(), **kwargs)
+
+
+def _known_plan(args: argparse.Namespace, store: SQLStore, target: str, plan_id: str) -> str:
+    """``plan_id``, once it is known to be in the database."""
+    ids = store.plan_ids()
+    if plan_id not in ids:
+        raise _Failure(
+            _T[args.lang]["no_plan"].format(
+                db=mask_dsn(target), plan=plan_id, plans=", ".join(ids) or "-"
+            )
+        )
+    return plan_id
 
 
 def _day(d: date | None) -> str:
@@ -686,9 +851,25 @@ def _cmd_fire(args: argparse.Namespace, out: TextIO) -> int:
             raise _Failure(_T[lang]["bad_json"].format(what=exc.msg)) from None
     at = None if args.at is None else _parse_moment(args.at, lang, end_of_date=False)
     tracker = _tracker(args, allow_future=args.allow_future)
-    ev = tracker.fire(
-        args.task, args.event, actor=args.actor, at=at, note=args.note, data=data, final=args.final
-    )
+    shared = isinstance(tracker.store, SQLStore)
+    for attempt in range(1, FIRE_ATTEMPTS + 1):
+        try:
+            ev = tracker.fire(
+                args.task,
+                args.event,
+                actor=args.actor,
+                at=at,
+                note=args.note,
+                data=data,
+                final=args.final,
+            )
+            break
+        except Conflict:
+            # Another writer changed the task between our read and our write; the
+            # tracker has reloaded, so deciding again checks the event against the
+            # task's new state (it may now be refused, which is the right answer).
+            if not shared or attempt == FIRE_ATTEMPTS:
+                raise
     out.write(
         _T[lang]["recorded"].format(
             seq=ev.seq,
@@ -763,6 +944,101 @@ def _print_history(events: Sequence[Event], lang: str, out: TextIO) -> None:
     _table(rows, out)
 
 
+def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    lang = args.lang
+    target = _require_db(args)
+    plan = load_plan(args.plan)
+    store = _open_db(args, target, create=True)
+    before = store.load_plan(plan.id) if plan.id in store.plan_ids() else None
+    try:
+        store.save_plan(plan)
+    except PlanError as exc:
+        if exc.source is None:  # name the plan file in the refusal
+            raise PlanError(exc.problems, source=str(args.plan)) from None
+        raise
+    t = _T[lang]
+    fields = {
+        "db": mask_dsn(target),
+        "plan": plan.id,
+        "tasks": _count(len(plan.tasks), lang, "nhiệm vụ", "task"),
+    }
+    if before is None:
+        line = t["init.new"].format(**fields)
+    elif before == plan:
+        line = t["init.same"].format(**fields)
+    else:
+        old = {task.id: task for task in before.tasks}
+        new = {task.id: task for task in plan.tasks}
+        line = t["init.updated"].format(
+            **fields,
+            added=len(new.keys() - old.keys()),
+            removed=len(old.keys() - new.keys()),
+            changed=sum(1 for k in new.keys() & old.keys() if new[k] != old[k]),
+        )
+    out.write(line + "\n")
+    return EXIT_OK
+
+
+#: Why ``verify`` found a link broken (:meth:`SQLStore.verify`'s words), in Vietnamese.
+_VERIFY_VI: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), vi)
+    for pattern, vi in (
+        (r"no such plan", "không có kế hoạch này"),
+        (r"event missing", "thiếu sự kiện (đã bị xóa hoặc đánh số lại)"),
+        (r"prev_hash does not match", "prev_hash không khớp với hash của sự kiện trước"),
+        (
+            r"hash does not match the event",
+            "hash không khớp với nội dung sự kiện (sự kiện đã bị sửa)",
+        ),
+        (r"source is not (.+)", r"trạng thái nguồn không phải \1"),
+        (r"chain head does not match", "đầu chuỗi trong tt_plans không khớp với sự kiện cuối"),
+        (
+            r"task (.+) state differs from its events",
+            r"trạng thái nhiệm vụ \1 khác với kết quả phát lại các sự kiện",
+        ),
+    )
+)
+
+
+def _verify_reason(reason: str, lang: str) -> str:
+    if lang == "vi":
+        for pattern, vi in _VERIFY_VI:
+            found = pattern.fullmatch(reason)
+            if found:
+                return found.expand(vi)
+    return reason
+
+
+def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    lang = args.lang
+    t = _T[lang]
+    if args.database is not None and args.db is not None and args.database != args.db:
+        raise _Failure(t["two_dbs"].format(first=mask_dsn(args.database), second=mask_dsn(args.db)))
+    target = args.database if args.database is not None else _require_db(args)
+    where = mask_dsn(target)
+    store = _open_db(args, target, create=False)
+    plan_id = None
+    if args.plan is not None:
+        plan_id = _known_plan(args, store, target, _plan_id(args.plan))
+    report = store.verify(plan_id)
+    if report.broken is None:
+        out.write(
+            t["verify.ok"].format(
+                db=where,
+                plans=_count(report.plans, lang, "kế hoạch", "plan"),
+                events=_count(report.events, lang, "sự kiện", "event"),
+            )
+            + "\n"
+        )
+        return EXIT_OK
+    plan, seq, reason = report.broken
+    key = "verify.broken" if seq > 0 else "verify.broken_plan"
+    out.write(
+        t[key].format(db=where, plan=plan, seq=seq, reason=_verify_reason(reason, lang)) + "\n"
+    )
+    return EXIT_BROKEN
+
+
 def _cmd_lifecycle(args: argparse.Namespace, out: TextIO) -> int:
     out.write(diagram(args.format).rstrip() + "\n")
     return EXIT_OK
@@ -818,14 +1094,20 @@ def _run(argv: list[str], out: TextIO, err: TextIO) -> int:
     if not getattr(args, "func", None):
         parser.print_help(out)
         return EXIT_USAGE
+    args.opened = []  # stores the command opened, closed below
+
+    def fail(line: str) -> None:
+        # A database URL in a message never shows its password.
+        err.write(f"{t['error']}: {mask_dsn(line)}\n")
+
     try:
         return int(args.func(args, out))
     except TuyenTruyenError as exc:
         for line in exc.lines(lang):
-            err.write(f"{t['error']}: {line}\n")
+            fail(line)
         return EXIT_USAGE
     except _Failure as exc:
-        err.write(f"{t['error']}: {exc}\n")
+        fail(str(exc))
         return EXIT_USAGE
     except BrokenPipeError:
         raise  # handled in main
@@ -833,18 +1115,19 @@ def _run(argv: list[str], out: TextIO, err: TextIO) -> int:
         en, vi = os_error_reason(exc)
         what = vi if lang == "vi" else en
         where = os.fsdecode(exc.filename) if isinstance(exc.filename, str | bytes) else ""
-        err.write(f"{t['error']}: " + (t["io"].format(path=where, what=what) if where else what))
-        err.write("\n")
+        fail(t["io"].format(path=where, what=what) if where else what)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
         if os.environ.get("TUYENTRUYEN_DEBUG"):
             raise
-        err.write(
-            f"{t['error']}: " + t["internal"].format(what=f"{type(exc).__name__}: {exc}") + "\n"
-        )
+        fail(t["internal"].format(what=f"{type(exc).__name__}: {exc}"))
         return EXIT_FAILURE
+    finally:
+        for store in args.opened:
+            with contextlib.suppress(Exception):
+                store.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

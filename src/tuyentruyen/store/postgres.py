@@ -23,6 +23,9 @@ _APPEND_ONLY = (
     " $$ BEGIN RAISE EXCEPTION 'tt_events is append-only'; END $$",
     "CREATE TRIGGER tt_events_no_change BEFORE UPDATE OR DELETE ON tt_events"
     " FOR EACH ROW EXECUTE FUNCTION tt_events_append_only()",
+    # Row triggers do not fire on TRUNCATE, which would empty the log in one statement.
+    "CREATE TRIGGER tt_events_no_truncate BEFORE TRUNCATE ON tt_events"
+    " FOR EACH STATEMENT EXECUTE FUNCTION tt_events_append_only()",
 )
 
 
@@ -58,15 +61,19 @@ class PostgresStore(SQLStore):
             raise self._error(
                 f"cannot connect: {mask_dsn(reason)}", f"không kết nối được: {mask_dsn(reason)}"
             ) from None
-        if schema is not None:
-            if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
-                raise self._error(
-                    f"invalid schema name {schema!r}", f"tên schema không hợp lệ {schema!r}"
-                )
-            self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            self._conn.execute(f"SET search_path TO {schema}")
-        if migrate:
-            self.migrate()
+        try:
+            if schema is not None:
+                if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
+                    raise self._error(
+                        f"invalid schema name {schema!r}", f"tên schema không hợp lệ {schema!r}"
+                    )
+                self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                self._conn.execute(f"SET search_path TO {schema}")
+            if migrate:
+                self.migrate()
+        except BaseException:
+            self._conn.close()  # a refused database leaves no connection behind
+            raise
 
     def close(self) -> None:
         """Close the connection."""
@@ -98,6 +105,17 @@ class PostgresStore(SQLStore):
 
         try:
             with self._conn.cursor() as cur:
+                yield cur
+        except psycopg.Error as exc:
+            raise self._translate(exc) from None
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Any]:
+        import psycopg
+
+        try:
+            with self._conn.transaction(), self._conn.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 yield cur
         except psycopg.Error as exc:
             raise self._translate(exc) from None

@@ -146,6 +146,11 @@ class SQLStore:
         """A cursor for reading."""
         raise NotImplementedError
 
+    def _snapshot(self) -> AbstractContextManager[Cursor]:
+        """A cursor whose reads all see one committed state, whatever other writers
+        commit meanwhile (``verify`` compares several tables with each other)."""
+        return self._read()
+
     def _lock_plan(self, cur: Cursor, plan_id: str) -> tuple[int, str] | None:
         """Lock the plan's row for this transaction and return its chain head."""
         cur.execute(
@@ -373,7 +378,7 @@ class SQLStore:
         first broken link."""
         ids = [plan_id] if plan_id else self.plan_ids()
         checked = 0
-        with self._read() as cur:
+        with self._snapshot() as cur:  # not a mix of before and after a concurrent write
             for pid in ids:
                 cur.execute(
                     self._q("SELECT head_seq, head_hash FROM tt_plans WHERE plan_id = ?"), (pid,)

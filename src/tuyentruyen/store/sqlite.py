@@ -54,10 +54,20 @@ class SQLiteStore(SQLStore):
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
+            self._close_quietly()
             raise self._translate(exc) from None
         self.journal_mode = str(mode[0]) if mode else ""
         if migrate:
-            self.migrate()
+            try:
+                self.migrate()
+            except BaseException:
+                self._close_quietly()  # a refused file stays closed, not held open
+                raise
+
+    def _close_quietly(self) -> None:
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            conn.close()
 
     def close(self) -> None:
         """Close the connection."""
@@ -113,6 +123,20 @@ class SQLiteStore(SQLStore):
         cur = self._conn.cursor()
         try:
             yield cur
+        except sqlite3.Error as exc:
+            raise self._translate(exc) from None
+        finally:
+            cur.close()
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Any]:
+        cur = self._conn.cursor()
+        try:
+            cur.execute("BEGIN")  # deferred: a WAL read transaction sees one snapshot
+            try:
+                yield cur
+            finally:
+                self._conn.rollback()  # nothing was written; ends the read transaction
         except sqlite3.Error as exc:
             raise self._translate(exc) from None
         finally:
