@@ -172,7 +172,7 @@ def _pg_drop_plan(plan_id: str) -> None:
         if conn.execute("SELECT to_regclass('tt_events')").fetchone() == (None,):
             return
         conn.execute("ALTER TABLE tt_events DISABLE TRIGGER tt_events_no_change")
-        for table in ("tt_outbox", "tt_events", "tt_tasks", "tt_plans"):
+        for table in ("tt_outbox", "tt_events", "tt_tasks", "tt_heads", "tt_plans"):
             conn.execute(f"DELETE FROM {table} WHERE plan_id = %s", (plan_id,))
         conn.execute("ALTER TABLE tt_events ENABLE TRIGGER tt_events_no_change")
 
@@ -234,7 +234,7 @@ class DB:
                 conn.execute(
                     f"SELECT * FROM {table} WHERE plan_id = ANY(%s) ORDER BY 1, 2", (self.ids,)
                 ).fetchall()
-                for table in ("tt_plans", "tt_tasks", "tt_events")
+                for table in ("tt_plans", "tt_heads", "tt_tasks", "tt_events")
             ]
 
 

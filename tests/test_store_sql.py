@@ -34,6 +34,7 @@ from tuyentruyen import (
     TuyenTruyenError,
     Unit,
 )
+from tuyentruyen.io import plan_to_dict
 from tuyentruyen.store import SQLiteStore, SQLStore, StoreError
 from tuyentruyen.store.postgres import PostgresStore
 from tuyentruyen.store.sql import GENESIS, SCHEMA_VERSION, chain
@@ -113,7 +114,7 @@ def counts(store: SQLStore) -> dict[str, Any]:
     return {
         "events": sql(store, "SELECT plan_id, seq, task_id, hash FROM tt_events ORDER BY 1, 2"),
         "tasks": sql(store, "SELECT plan_id, task_id, state, version FROM tt_tasks ORDER BY 1, 2"),
-        "plans": sql(store, "SELECT plan_id, head_seq, head_hash FROM tt_plans ORDER BY 1"),
+        "plans": sql(store, "SELECT plan_id, head_seq, head_hash FROM tt_heads ORDER BY 1"),
         "outbox": sql(store, "SELECT count(*) FROM tt_outbox")[0][0],
     }
 
@@ -319,7 +320,7 @@ def test_verify_is_ok_on_a_good_log(sql_store: SQLStore, seed_plan: Plan) -> Non
         assert stored_prev == prev
         assert digest == chain(prev, seed_plan.id, ev)
         prev = digest
-    assert sql(sql_store, "SELECT head_seq, head_hash FROM tt_plans") == [(5, prev)]
+    assert sql(sql_store, "SELECT head_seq, head_hash FROM tt_heads") == [(5, prev)]
 
 
 def _seeded(store: SQLStore, events: int = 6) -> Plan:
@@ -360,7 +361,7 @@ TAMPERING: dict[str, tuple[list[str], int, str]] = {
     "last event deleted": (["DELETE FROM tt_events WHERE seq = 6"], 6, "chain head does not match"),
     "two last events deleted": (["DELETE FROM tt_events WHERE seq >= 5"], 5, "chain head"),
     "head moved back with the deletion": (
-        ["DELETE FROM tt_events WHERE seq = 6", "UPDATE tt_plans SET head_seq = 5"],
+        ["DELETE FROM tt_events WHERE seq = 6", "UPDATE tt_heads SET head_seq = 5"],
         6,
         "chain head does not match",
     ),
@@ -569,6 +570,23 @@ def _tables(store: SQLStore) -> set[str]:
     return {str(r[0]) for r in rows if str(r[0]).startswith("tt_")}
 
 
+def _save_as_version_1(store: SQLStore, plan: Plan) -> None:
+    """What a schema-1 library wrote for a new plan: the plan row with its chain head."""
+    definition = json.dumps(plan_to_dict(plan), ensure_ascii=False, sort_keys=True)
+    with raw(store) as conn:
+        conn.execute(
+            q(store, "INSERT INTO tt_plans (plan_id, definition, head_seq, head_hash)"
+                     " VALUES (?, ?, 0, ?)"),
+            (plan.id, definition, GENESIS),
+        )  # fmt: skip
+        for task in plan.tasks:
+            conn.execute(
+                q(store, "INSERT INTO tt_tasks (plan_id, task_id, state, version)"
+                         " VALUES (?, ?, 'planned', 0)"),
+                (plan.id, task.id),
+            )  # fmt: skip
+
+
 def _record_as_version_1(store: SQLStore, plan: Plan, events: list[Event]) -> None:
     """What a schema-1 library wrote per event: the row, the task, the chain head."""
     with raw(store) as conn:
@@ -611,17 +629,18 @@ def test_a_version_1_database_is_upgraded_in_place(open_sql_store: OpenStore) ->
     assert _tables(old) == {"tt_meta", "tt_plans", "tt_tasks", "tt_events"}
     assert sql(old, "SELECT value FROM tt_meta WHERE key = 'schema'") == [("1",)]
     plan = small_plan()
-    old.save_plan(plan)
+    _save_as_version_1(old, plan)
     memory = Tracker(plan, clock=clock())
     walk(memory, "1", "issue", "start", "report")
     walk(memory, "2", "cancel")
     _record_as_version_1(old, plan, list(memory.events))
-    assert old.verify().ok
 
     store = open_sql_store()  # the normal constructor upgrades
-    assert _tables(store) == {"tt_meta", "tt_plans", "tt_tasks", "tt_events", "tt_outbox"}
+    assert _tables(store) == {
+        "tt_meta", "tt_plans", "tt_tasks", "tt_events", "tt_outbox", "tt_heads"
+    }  # fmt: skip
     assert sql(store, "SELECT value FROM tt_meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     assert list(store.load(plan)) == list(memory.events)
     assert store.verify().ok
     t = Tracker(plan, store=store, clock=clock())
@@ -826,3 +845,20 @@ def test_without_postgresql_the_suite_skips_or_in_ci_fails(require: str) -> None
     else:
         assert run.returncode == 0, output
         assert "1 passed, 1 skipped" in output
+
+
+def test_a_time_rewritten_to_the_same_instant_is_still_caught(sql_store: SQLStore) -> None:
+    plan = small_plan()
+    sql_store.save_plan(plan)
+    tracker = Tracker(plan, store=sql_store, clock=clock())
+    tracker.fire("1", "issue", actor="a", at=datetime(2023, 3, 1, 9, 0))
+    assert sql_store.verify().ok
+    with raw(sql_store) as conn:
+        if isinstance(sql_store, SQLiteStore):
+            conn.execute("DROP TRIGGER tt_events_no_update")
+        else:
+            conn.execute("ALTER TABLE tt_events DISABLE TRIGGER USER")
+        # 09:00 +07:00 is 02:00 UTC: the same instant, written differently.
+        conn.execute("UPDATE tt_events SET at = '2023-03-01T02:00:00+00:00' WHERE seq = 1")
+    report = sql_store.verify()
+    assert report.broken == ("p", 1, "hash does not match the event")

@@ -122,7 +122,7 @@ class PostgresStore(SQLStore):
 
     def _lock_plan(self, cur: Any, plan_id: str) -> tuple[int, str] | None:
         cur.execute(
-            "SELECT head_seq, head_hash FROM tt_plans WHERE plan_id = %s FOR UPDATE", (plan_id,)
+            "SELECT head_seq, head_hash FROM tt_heads WHERE plan_id = %s FOR UPDATE", (plan_id,)
         )
         row = cur.fetchone()
         return None if row is None else (int(row[0]), str(row[1]))
