@@ -274,7 +274,8 @@ class Tracker:
         except Conflict:
             self.refresh()  # so that a retry sees what the other writer did
             raise
-        if stored is not None:  # a shared store numbered it, maybe after others' events
+        if stored is not None and (len(stored) != 1 or stored[0].seq != ev.seq):
+            # A shared store numbered it after events of other writers: take them all.
             self._load(stored)
             return stored[-1]
         # Only now that the store has it does the cached state change.
@@ -460,7 +461,8 @@ class Tracker:
             if isinstance(exc, Conflict):
                 self.refresh()
             raise
-        if stored is not None:
+        if stored is not None and (len(stored) != len(events) or stored[0].seq != events[0].seq):
+            # Other writers committed first: rebuild from the store's numbering.
             self._now, self._latest = backup, latest
             del self._log[logged:]
             self._load(stored)

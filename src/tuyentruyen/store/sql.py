@@ -147,6 +147,9 @@ class SQLStore:
     auto = "INTEGER PRIMARY KEY AUTOINCREMENT"
     #: Name of the database shown in messages (file path, or DSN with the password masked).
     where = ""
+    #: Whether ``executemany`` reports the total of rows it changed (then a batch's
+    #: version checks take one round trip).
+    batch_rowcount = False
 
     # --- dialect hooks ----------------------------------------------------------------
 
@@ -346,18 +349,21 @@ class SQLStore:
                 "UPDATE tt_tasks SET state = ?, version = version + 1"
                 " WHERE plan_id = ? AND task_id = ? AND version = ?"
             )
-            for k, ev in enumerate(events):
-                version = versions[k] if k < len(versions) else None
-                if version is None:
-                    raise ValueError("a shared store needs the task versions")
-                cur.execute(update, (ev.dest, plan.id, ev.task, version))
-                if cur.rowcount != 1:
-                    cur.execute(
-                        self._q("SELECT state FROM tt_tasks WHERE plan_id = ? AND task_id = ?"),
-                        (plan.id, ev.task),
-                    )
-                    row = cur.fetchone()
-                    raise Conflict(ev.task, ev.source, "?" if row is None else str(row[0]))
+            if len(versions) < len(events):
+                raise ValueError("a shared store needs the task versions")
+            params = [(ev.dest, plan.id, ev.task, versions[k]) for k, ev in enumerate(events)]
+            if self.batch_rowcount and len(events) > 1:
+                # One round trip; the total count tells whether every version matched.
+                # If not, undo it and find the first stale event one by one.
+                cur.execute("SAVEPOINT tt_versions")
+                cur.executemany(update, params)
+                if cur.rowcount == len(events):
+                    cur.execute("RELEASE tt_versions")
+                else:
+                    cur.execute("ROLLBACK TO tt_versions")
+                    self._update_each(cur, plan, events, params)
+            else:
+                self._update_each(cur, plan, events, params)
             stored = []
             rows = []
             outbox = []
@@ -386,6 +392,25 @@ class SQLStore:
                 (seq, prev, plan.id),
             )
         return [*others, *stored]
+
+    def _update_each(
+        self, cur: Cursor, plan: Plan, events: Sequence[Event], params: Sequence[Sequence[Any]]
+    ) -> None:
+        """Update task rows one by one; raise :class:`Conflict` at the first whose version
+        moved on (the caller's transaction then rolls back)."""
+        update = self._q(
+            "UPDATE tt_tasks SET state = ?, version = version + 1"
+            " WHERE plan_id = ? AND task_id = ? AND version = ?"
+        )
+        for ev, param in zip(events, params, strict=True):
+            cur.execute(update, param)
+            if cur.rowcount != 1:
+                cur.execute(
+                    self._q("SELECT state FROM tt_tasks WHERE plan_id = ? AND task_id = ?"),
+                    (plan.id, ev.task),
+                )
+                row = cur.fetchone()
+                raise Conflict(ev.task, ev.source, "?" if row is None else str(row[0]))
 
     # --- audit ------------------------------------------------------------------------
 
@@ -488,9 +513,7 @@ def _row(plan_id: str, ev: Event, prev: str, digest: str) -> tuple[Any, ...]:
 
 
 def _payload(plan_id: str, ev: Event) -> str:
-    return json.dumps(
-        {"plan": plan_id, "seq": ev.seq, "task": ev.task, "event": ev.event}, ensure_ascii=False
-    )
+    return _ENCODE({"plan": plan_id, "seq": ev.seq, "task": ev.task, "event": ev.event})
 
 
 def _event(row: Sequence[Any]) -> Event:

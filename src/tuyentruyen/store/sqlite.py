@@ -35,6 +35,8 @@ class SQLiteStore(SQLStore):
         migrate: create or upgrade the schema on open (default).
     """
 
+    batch_rowcount = True
+
     def __init__(
         self, path: str | os.PathLike[str], *, busy_timeout: float = 30.0, migrate: bool = True
     ) -> None:
