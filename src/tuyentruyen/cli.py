@@ -757,13 +757,11 @@ def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from tuyentruyen.demo import AS_OF, run_demo
+    from tuyentruyen.demo import AS_OF, DB_NAME, run_demo
 
     tracker = run_demo(Path(args.out))
     out.write(
-        _T[args.lang]["demo.done"].format(
-            events=len(tracker.events), path=Path(args.out) / "demo.events.jsonl"
-        )
+        _T[args.lang]["demo.done"].format(events=len(tracker.events), path=Path(args.out) / DB_NAME)
         + "\n\n"
     )
     _print_status(tracker, as_local(AS_OF), args.lang, out, as_json=False)

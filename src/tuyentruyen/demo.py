@@ -2,7 +2,8 @@
 
 Plans issued in February-April, work starting and reporting month by month, a report
 sent back for rework, a few tasks late; then the status as of 31/10/2023. The run is
-deterministic: the clock is fixed, the state file is rebuilt from scratch every time.
+deterministic: the clock is fixed, the SQLite database (``out/demo.db``) is rebuilt
+from scratch every time.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from tuyentruyen.clock import FixedClock
 from tuyentruyen.errors import PlanError, Problem
 from tuyentruyen.io import load_plan
 from tuyentruyen.model import Plan
-from tuyentruyen.store import EventLogFile
 from tuyentruyen.tracker import Tracker
 
 __all__ = ["SCRIPT", "find_seed_plan", "run_demo"]
@@ -114,13 +114,19 @@ def replay_script(tracker: Tracker) -> Iterator[tuple[int, int]]:
         yield done, total
 
 
+#: The demo's database, in the output folder.
+DB_NAME = "demo.db"
+
+
 def run_demo(out_dir: Path, plan: Plan | None = None) -> Tracker:
-    """Rebuild ``out_dir/demo.events.jsonl`` from the script and return the tracker."""
+    """Rebuild ``out_dir/demo.db`` (SQLite, the embedded default store) from the script
+    and return the tracker on it."""
     plan = plan if plan is not None else load_plan(find_seed_plan())
     out_dir.mkdir(parents=True, exist_ok=True)
-    state = out_dir / "demo.events.jsonl"
-    state.unlink(missing_ok=True)
-    tracker = Tracker(plan, store=EventLogFile(state), clock=FixedClock(AS_OF))
+    db = out_dir / DB_NAME
+    for leftover in (db, db.with_name(DB_NAME + "-wal"), db.with_name(DB_NAME + "-shm")):
+        leftover.unlink(missing_ok=True)
+    tracker = Tracker.open(db, plan, clock=FixedClock(AS_OF))
     for _ in replay_script(tracker):
         pass
     return tracker
