@@ -336,15 +336,6 @@ class SQLStore:
             return []
         known = events[0].seq - 1
         with self._write() as cur:
-            head = self._lock_plan(cur, plan.id)
-            if head is None:
-                raise self._error(
-                    f"plan {plan.id!r} is not in the database; run 'tuyentruyen init' first",
-                    f"kế hoạch {plan.id!r} chưa có trong cơ sở dữ liệu; hãy chạy "
-                    "'tuyentruyen init' trước",
-                )
-            seq, prev = head
-            others = self._rows(cur, plan.id, known) if seq > known else []
             update = self._q(
                 "UPDATE tt_tasks SET state = ?, version = version + 1"
                 " WHERE plan_id = ? AND task_id = ? AND version = ?"
@@ -364,6 +355,17 @@ class SQLStore:
                     self._update_each(cur, plan, events, params)
             else:
                 self._update_each(cur, plan, events, params)
+            # The chain head is locked last, after the task rows: writers on different
+            # tasks hold it only for the few statements that extend the chain.
+            head = self._lock_plan(cur, plan.id)
+            if head is None:
+                raise self._error(
+                    f"plan {plan.id!r} is not in the database; run 'tuyentruyen init' first",
+                    f"kế hoạch {plan.id!r} chưa có trong cơ sở dữ liệu; hãy chạy "
+                    "'tuyentruyen init' trước",
+                )
+            seq, prev = head
+            others = self._rows(cur, plan.id, known) if seq > known else []
             stored = []
             rows = []
             outbox = []
@@ -375,18 +377,20 @@ class SQLStore:
                 outbox.append((plan.id, seq, "event", _payload(plan.id, ev)))
                 prev = digest
                 stored.append(ev)
-            cur.executemany(
-                self._q(
-                    "INSERT INTO tt_events (plan_id, seq, task_id, event, source, dest,"
-                    " actor, at, note, data, final, prev_hash, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                rows,
+            insert_event = self._q(
+                "INSERT INTO tt_events (plan_id, seq, task_id, event, source, dest,"
+                " actor, at, note, data, final, prev_hash, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )
-            cur.executemany(
-                self._q("INSERT INTO tt_outbox (plan_id, seq, kind, payload) VALUES (?, ?, ?, ?)"),
-                outbox,
+            insert_outbox = self._q(
+                "INSERT INTO tt_outbox (plan_id, seq, kind, payload) VALUES (?, ?, ?, ?)"
             )
+            if len(rows) == 1:  # one round trip each, no batch machinery
+                cur.execute(insert_event, rows[0])
+                cur.execute(insert_outbox, outbox[0])
+            else:
+                cur.executemany(insert_event, rows)
+                cur.executemany(insert_outbox, outbox)
             cur.execute(
                 self._q("UPDATE tt_heads SET head_seq = ?, head_hash = ? WHERE plan_id = ?"),
                 (seq, prev, plan.id),
@@ -410,7 +414,14 @@ class SQLStore:
                     (plan.id, ev.task),
                 )
                 row = cur.fetchone()
-                raise Conflict(ev.task, ev.source, "?" if row is None else str(row[0]))
+                if row is None:
+                    raise self._error(
+                        f"plan {plan.id!r} has no task {ev.task!r} in the database; run "
+                        "'tuyentruyen init' first",
+                        f"kế hoạch {plan.id!r} chưa có nhiệm vụ {ev.task!r} trong cơ sở dữ liệu; "
+                        "hãy chạy 'tuyentruyen init' trước",
+                    )
+                raise Conflict(ev.task, ev.source, str(row[0]))
 
     # --- audit ------------------------------------------------------------------------
 
