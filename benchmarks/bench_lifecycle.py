@@ -78,10 +78,8 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as dist_version
 from typing import Any, NamedTuple, TypeVar
 
 from transitions import Machine
@@ -97,6 +95,9 @@ from tuyentruyen import (
     Window,
     lifecycle,
 )
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the shared _report module
+from _report import Report, fmt_s, pkg
 
 try:
     from statemachine import State, StateMachine
@@ -422,46 +423,8 @@ class Target:
         return "PASS" if ok else "FAIL"
 
 
-@dataclass
-class Report:
-    rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-
-    def section(self, title: str) -> None:
-        self.rows.append((title, "", "", "", ""))
-
-    def row(self, what: str, n: int, total: str, per: str, note: str = "") -> None:
-        self.rows.append((f"  {what}", f"{n:,}", total, per, note))
-
-    def print(self) -> None:
-        widths = [max(len(r[k]) for r in self.rows if r[1] or k == 0) for k in range(5)]
-        head = ("", "n", "total", "per item", "")
-        print(
-            f"{head[0]:<{widths[0]}}  {head[1]:>{widths[1]}}  {head[2]:>{widths[2]}}  "
-            f"{head[3]:>{widths[3]}}"
-        )
-        for r in self.rows:
-            if not r[1]:
-                print(r[0])
-                continue
-            print(
-                f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  "
-                f"{r[3]:>{widths[3]}}  {r[4]}".rstrip()
-            )
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds * 1e3:,.1f} ms" if seconds < 1 else f"{seconds:,.2f} s"
-
-
 def fmt_us(seconds: float) -> str:
     return f"{seconds * 1e6:,.2f} µs"
-
-
-def pkg(name: str) -> str:
-    try:
-        return dist_version(name)
-    except PackageNotFoundError:
-        return "not installed"
 
 
 # --- main ------------------------------------------------------------------------------
@@ -514,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print()
 
-    rep = Report()
+    rep = Report(("", "n", "total", "per item", ""))
     targets: list[Target] = []
     nan = float("nan")
 
@@ -528,22 +491,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         ready_s = min(ready_s, s)
         del _tracker
     warm_s, _ = best_of(lambda: new_tracker(plan), 3)
-    rep.row("tuyentruyen  build Task objects + Plan", n, fmt_s(plan_s), fmt_us(plan_s / n))
-    rep.row(
+    rep.add("tuyentruyen  build Task objects + Plan", n, fmt_s(plan_s), fmt_us(plan_s / n))
+    rep.add(
         "tuyentruyen  Tracker(plan), fresh plan",
         n,
         fmt_s(ready_s),
         fmt_us(ready_s / n),
         "<- target",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  Tracker(plan), warm plan",
         n,
         fmt_s(warm_s),
         fmt_us(warm_s / n),
         "validation cached",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  both (plan + tracker)",
         n,
         fmt_s(plan_s + ready_s),
@@ -554,7 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for k in sizes:
         s, runs = best_of(functools.partial(transitions_ready, tasks[:k]), 3)
         tr_ready[k] = s
-        rep.row(
+        rep.add(
             "transitions  Machine(model=[n models])", k, fmt_s(s), fmt_us(s / k), f"best of {runs}"
         )
     psm_ready_s: dict[int, float] = {}
@@ -562,14 +525,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for k in sizes:
             s, runs = best_of(functools.partial(psm_ready, tasks[:k]), 3)
             psm_ready_s[k] = s
-            rep.row(
+            rep.add(
                 "python-statemachine  n instances", k, fmt_s(s), fmt_us(s / k), f"best of {runs}"
             )
     big = max(sizes)
     if big < n:
         k0 = sizes[0]
         growth = (tr_ready[big] / big) / (tr_ready[k0] / k0) if k0 < big else 1.0
-        rep.row(
+        rep.add(
             f"transitions  linear extrapolation to N from n={big:,}",
             n,
             fmt_s(tr_ready[big] / big * n),
@@ -581,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # 2. full lifecycle -----------------------------------------------------------------
     rep.section("2. Full lifecycle issue->start->report->accept, per event (best of 3)")
     tt_fire = best_run(lambda: tt_lifecycle(plan), 3) / (4 * n)
-    rep.row(
+    rep.add(
         "tuyentruyen  tracker.fire(...)",
         4 * n,
         fmt_s(tt_fire * 4 * n),
@@ -589,7 +552,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "<- ratio targets",
     )
     tt_fire_nogc = best_run(lambda: tt_lifecycle(plan, gc_off=True), 3) / (4 * n)
-    rep.row(
+    rep.add(
         "tuyentruyen  tracker.fire(...), gc disabled",
         4 * n,
         fmt_s(tt_fire_nogc * 4 * n),
@@ -598,7 +561,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     small_plan = build_plan(specs[:peer_n])
     tt_fire_small = best_run(lambda: tt_lifecycle(small_plan), 3) / (4 * peer_n)
-    rep.row(
+    rep.add(
         "tuyentruyen  tracker.fire(...)",
         4 * peer_n,
         fmt_s(tt_fire_small * 4 * peer_n),
@@ -607,13 +570,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     peer_tasks = tasks[:peer_n]
     tr_fire = best_run(lambda: transitions_lifecycle(peer_tasks), 3) / (4 * peer_n)
-    rep.row(
+    rep.add(
         "transitions  model.<trigger>()", 4 * peer_n, fmt_s(tr_fire * 4 * peer_n), fmt_us(tr_fire)
     )
     psm_fire = nan
     if have_psm:
         psm_fire = best_run(lambda: psm_lifecycle(peer_tasks), 3) / (4 * peer_n)
-        rep.row(
+        rep.add(
             "python-statemachine  sm.send(event)",
             4 * peer_n,
             fmt_s(psm_fire * 4 * peer_n),
@@ -644,20 +607,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     fresh = build_plan(specs)
     tt_b = allocated(lambda: new_tracker(fresh))
     warm_b = allocated(lambda: new_tracker(fresh))
-    rep.row(
+    rep.add(
         "tuyentruyen  Plan (Task objects, strings, dates)",
         n,
         f"{plan_b / 1e6:,.1f} MB",
         f"{plan_b / n:,.0f} B",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  Tracker(plan), fresh plan",
         n,
         f"{tt_b / 1e6:,.1f} MB",
         f"{tt_b / n:,.0f} B",
         "<- target (includes plan.task_index)",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  Tracker(plan), warm plan",
         n,
         f"{warm_b / 1e6:,.1f} MB",
@@ -665,13 +628,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan indexes already built",
     )
     tr_b = allocated(lambda: transitions_ready(peer_tasks))
-    rep.row(
+    rep.add(
         "transitions  models + Machine", peer_n, f"{tr_b / 1e6:,.1f} MB", f"{tr_b / peer_n:,.0f} B"
     )
     psm_b = nan
     if have_psm:
         psm_b = allocated(lambda: psm_ready(peer_tasks))
-        rep.row(
+        rep.add(
             "python-statemachine  instances",
             peer_n,
             f"{psm_b / 1e6:,.1f} MB",
@@ -691,42 +654,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     past_s, _ = best_of(lambda: tracker.summary(at=PAST_AT), 3)
     late = tracker.overdue(at=QUERY_AT)
     total = tracker.summary(at=QUERY_AT).total
-    rep.row(
+    rep.add(
         "tuyentruyen  summary(at), first call",
         n,
         fmt_s(first_s),
         fmt_us(first_s / n),
         "builds the deadline timeline",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  summary(at)",
         n,
         fmt_s(summary_s),
         fmt_us(summary_s / n),
         "best of 5 <- target",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  summary(at), back to back",
         n,
         fmt_s(summary_typ[0]),
         fmt_us(summary_typ[0] / n),
         f"median of 11 calls without gc.collect(); worst {fmt_s(summary_typ[1])}",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  overdue(at)",
         n,
         fmt_s(overdue_s),
         fmt_us(overdue_s / n),
         f"best of 5 <- target; {len(late):,} overdue",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  overdue(at), back to back",
         n,
         fmt_s(overdue_typ[0]),
         fmt_us(overdue_typ[0] / n),
         f"median of 11 calls without gc.collect(); worst {fmt_s(overdue_typ[1])}",
     )
-    rep.row(
+    rep.add(
         "tuyentruyen  summary(at) before the last event",
         n,
         fmt_s(past_s),

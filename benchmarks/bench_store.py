@@ -66,10 +66,8 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as dist_version
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -77,6 +75,9 @@ from tuyentruyen import Conflict, Event, FixedClock, Plan, ReportingRule, Task, 
 from tuyentruyen import Window as TaskWindow
 from tuyentruyen.store import SQLiteStore
 from tuyentruyen.timeexpr import ZONE
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the shared _report module
+from _report import Report, fmt_s, pkg
 
 # --- sizes -----------------------------------------------------------------------------
 
@@ -742,49 +743,8 @@ class Target:
         return "PASS" if self.value <= self.limit else "FAIL"
 
 
-@dataclass
-class Report:
-    rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-
-    def section(self, title: str) -> None:
-        self.rows.append((title, "", "", "", ""))
-
-    def note(self, text: str) -> None:
-        self.rows.append((f"  {text}", "", "", "", ""))
-
-    def row(self, what: str, n: int, seconds: float, rate: str, note: str = "") -> None:
-        self.rows.append((f"  {what}", f"{n:,}", fmt_s(seconds), rate, note))
-
-    def print(self) -> None:
-        widths = [max(len(r[k]) for r in self.rows if r[1]) for k in range(5)]
-        head = ("", "events", "time", "rate", "")
-        print(
-            f"{head[0]:<{widths[0]}}  {head[1]:>{widths[1]}}  {head[2]:>{widths[2]}}  "
-            f"{head[3]:>{widths[3]}}"
-        )
-        for r in self.rows:
-            if not r[1]:
-                print(r[0])
-                continue
-            print(
-                f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  "
-                f"{r[3]:>{widths[3]}}  {r[4]}".rstrip()
-            )
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds * 1e3:,.1f} ms" if seconds < 1 else f"{seconds:,.2f} s"
-
-
 def fmt_rate(per_s: float) -> str:
     return f"{per_s:,.0f} /s"
-
-
-def pkg(name: str) -> str:
-    try:
-        return dist_version(name)
-    except PackageNotFoundError:
-        return "not installed"
 
 
 # --- main ------------------------------------------------------------------------------
@@ -813,7 +773,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print()
 
-    rep = Report()
+    rep = Report(("", "events", "time", "rate", ""))
     targets: list[Target] = []
     ratios: list[str] = []
 
@@ -834,23 +794,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seconds = run_batches(folder, plan, phases, how)
                 best[how] = min(best.get(how, float("inf")), seconds)
         rate = {how: total / s for how, s in best.items()}
-        rep.row(
+        rep.timed(
             "bare sqlite3 executemany", total, best["bare"], fmt_rate(rate["bare"]), "<- baseline"
         )
-        rep.row(
+        rep.timed(
             "bare sqlite3 executemany + SHA-256 chain in Python",
             total,
             best["bare+chain"],
             fmt_rate(rate["bare+chain"]),
         )
-        rep.row(
+        rep.timed(
             "tuyentruyen SQLiteStore.append(pre-built events)",
             total,
             best["store"],
             fmt_rate(rate["store"]),
             "diagnostic: the store alone",
         )
-        rep.row(
+        rep.timed(
             "tuyentruyen tracker.fire_many(10,000 dicts)",
             total,
             best["fire_many"],
@@ -886,21 +846,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seconds = run_singles(folder, single, single_phases, how)
                 sbest[how] = min(sbest.get(how, float("inf")), seconds)
         srate = {how: n_single / s for how, s in sbest.items()}
-        rep.row(
+        rep.timed(
             "bare sqlite3 BEGIN; INSERT; UPDATE; COMMIT",
             n_single,
             sbest["bare"],
             fmt_rate(srate["bare"]),
             "<- baseline",
         )
-        rep.row(
+        rep.timed(
             "tuyentruyen SQLiteStore.append(1 event)",
             n_single,
             sbest["store"],
             fmt_rate(srate["store"]),
             "diagnostic: the store alone",
         )
-        rep.row(
+        rep.timed(
             "tuyentruyen tracker.fire(...)",
             n_single,
             sbest["fire"],
@@ -934,35 +894,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             targets.append(Target("PostgreSQL conflicting tasks: verify", nan, 0, "broken"))
         else:
             pg = pg_section(args.dsn, args.procs, sizes)
-            rep.row(
+            rep.timed(
                 f"bare psycopg INSERT + UPDATE, {args.procs} processes",
                 pg.bare_events,
                 pg.bare_s,
                 fmt_rate(pg.bare),
                 "<- baseline, disjoint tasks",
             )
-            rep.row(
+            rep.timed(
                 f"tuyentruyen tracker.fire, {args.procs} processes",
                 pg.tt_events,
                 pg.tt_s,
                 fmt_rate(pg.tt),
                 "<- target, disjoint tasks",
             )
-            rep.row(
+            rep.timed(
                 "bare psycopg INSERT + UPDATE, 1 process",
                 pg.one_events,
                 pg.bare_one_s,
                 fmt_rate(pg.bare_one),
                 "diagnostic",
             )
-            rep.row(
+            rep.timed(
                 "tuyentruyen tracker.fire, 1 process",
                 pg.one_events,
                 pg.tt_one_s,
                 fmt_rate(pg.tt_one),
                 "diagnostic",
             )
-            rep.row(
+            rep.timed(
                 f"tuyentruyen tracker.fire, {args.procs} processes, shared tasks",
                 pg.shared_fires,
                 pg.shared_s,
@@ -1017,7 +977,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         big_events = build_summary_db(big_path, big)
         build_s = time.perf_counter() - t0
-        rep.row(
+        rep.timed(
             f"build: {sizes.big_tasks:,} tasks with fire_many (50,000 per batch)",
             big_events,
             build_s,
@@ -1027,7 +987,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = open_summary_public(big_path)
         runs = [open_summary_public(big_path) for _ in range(2)]
         summary_s = min(first, *runs)
-        rep.row(
+        rep.timed(
             f"Tracker.open(path) + summary(at), {sizes.big_tasks:,} tasks",
             big_events,
             summary_s,
@@ -1036,21 +996,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         parts = [open_and_summary(big_path) for _ in range(3)]
         store_s, replay_s, query_s = (min(p[k] for p in parts) for k in range(3))
-        rep.row(
+        rep.timed(
             "  of which: open the store + load_plan",
             big_events,
             store_s,
             "",
             "diagnostic, best of 3",
         )
-        rep.row(
+        rep.timed(
             "  of which: Tracker(plan, store): read + replay the events",
             big_events,
             replay_s,
             fmt_rate(big_events / replay_s),
             "diagnostic, best of 3",
         )
-        rep.row(
+        rep.timed(
             "  of which: summary(at), first call", big_events, query_s, "", "diagnostic, best of 3"
         )
         targets.append(
@@ -1066,7 +1026,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         build_verify_db(verify_path, sizes.verify_events)
         build_s = time.perf_counter() - t0
-        rep.row(
+        rep.timed(
             f"build: {sizes.verify_events // 4:,} tasks x 4 events with SQLiteStore.append",
             sizes.verify_events,
             build_s,
@@ -1083,7 +1043,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not report.ok or report.events != sizes.verify_events:
                 raise SystemExit(f"verify of the built database failed: {report}")
         verify_s = min(verify_runs)
-        rep.row(
+        rep.timed(
             "SQLiteStore.verify()",
             sizes.verify_events,
             verify_s,
