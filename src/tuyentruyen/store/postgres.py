@@ -47,6 +47,9 @@ class PostgresStore(SQLStore):
 
     mark = "%s"
     auto = "BIGSERIAL PRIMARY KEY"
+    outbox_payload = (
+        "json_build_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event)::text"
+    )
 
     def __init__(self, dsn: str, *, schema: str | None = None, migrate: bool = True) -> None:
         import psycopg

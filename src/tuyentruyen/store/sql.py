@@ -147,6 +147,8 @@ class SQLStore:
     auto = "INTEGER PRIMARY KEY AUTOINCREMENT"
     #: Name of the database shown in messages (file path, or DSN with the password masked).
     where = ""
+    #: SQL building an outbox row's JSON payload from a ``tt_events`` row.
+    outbox_payload = "json_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event)"
     #: Whether ``executemany`` reports the total of rows it changed (then a batch's
     #: version checks take one round trip).
     batch_rowcount = False
@@ -368,29 +370,40 @@ class SQLStore:
             others = self._rows(cur, plan.id, known) if seq > known else []
             stored = []
             rows = []
-            outbox = []
+            first = seq + 1
             for ev in events:
                 seq += 1
-                ev = ev._replace(seq=seq)
-                digest = chain(prev, plan.id, ev)
-                rows.append(_row(plan.id, ev, prev, digest))
-                outbox.append((plan.id, seq, "event", _payload(plan.id, ev)))
+                at = ev.at.isoformat()  # once: the hash covers exactly the stored text
+                data = thaw_data(ev.data) if ev.data else None
+                digest = _link(prev, _canonical(
+                    plan.id, seq, ev.task, ev.event, ev.source, ev.dest, ev.actor, at, ev.note,
+                    {} if data is None else data, ev.final,
+                ))  # fmt: skip
+                rows.append((
+                    plan.id, seq, ev.task, ev.event, ev.source, ev.dest, ev.actor, at, ev.note,
+                    None if data is None else _ENCODE(data),
+                    None if ev.final is None else int(ev.final), prev, digest,
+                ))  # fmt: skip
                 prev = digest
-                stored.append(ev)
+                stored.append(ev if ev.seq == seq else ev._replace(seq=seq))
             insert_event = self._q(
                 "INSERT INTO tt_events (plan_id, seq, task_id, event, source, dest,"
                 " actor, at, note, data, final, prev_hash, hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )
-            insert_outbox = self._q(
-                "INSERT INTO tt_outbox (plan_id, seq, kind, payload) VALUES (?, ?, ?, ?)"
-            )
-            if len(rows) == 1:  # one round trip each, no batch machinery
+            if len(rows) == 1:  # one round trip, no batch machinery
                 cur.execute(insert_event, rows[0])
-                cur.execute(insert_outbox, outbox[0])
             else:
                 cur.executemany(insert_event, rows)
-                cur.executemany(insert_outbox, outbox)
+            # The outbox rows come from the event rows just written, in one statement.
+            cur.execute(
+                self._q(
+                    "INSERT INTO tt_outbox (plan_id, seq, kind, payload)"
+                    f" SELECT plan_id, seq, 'event', {self.outbox_payload}"
+                    " FROM tt_events WHERE plan_id = ? AND seq >= ? ORDER BY seq"
+                ),
+                (plan.id, first),
+            )
             cur.execute(
                 self._q("UPDATE tt_heads SET head_seq = ?, head_hash = ? WHERE plan_id = ?"),
                 (seq, prev, plan.id),
@@ -501,30 +514,6 @@ def _iter(cur: Cursor, size: int = 10_000) -> Iterator[Any]:
         if not batch:
             return
         yield from batch
-
-
-def _row(plan_id: str, ev: Event, prev: str, digest: str) -> tuple[Any, ...]:
-    data = json.dumps(thaw_data(ev.data), ensure_ascii=False, sort_keys=True) if ev.data else None
-    final = None if ev.final is None else int(ev.final)
-    return (
-        plan_id,
-        ev.seq,
-        ev.task,
-        ev.event,
-        ev.source,
-        ev.dest,
-        ev.actor,
-        ev.at.isoformat(),
-        ev.note,
-        data,
-        final,
-        prev,
-        digest,
-    )
-
-
-def _payload(plan_id: str, ev: Event) -> str:
-    return _ENCODE({"plan": plan_id, "seq": ev.seq, "task": ev.task, "event": ev.event})
 
 
 def _event(row: Sequence[Any]) -> Event:
