@@ -539,3 +539,15 @@ def test_fire_many_failing_store_restores_everything(seed_plan: Plan, clock: Fix
     assert t.state("2.6") == "planned"
     assert t.events == ()
     assert t.fire_many([]) == []
+
+
+def test_fire_many_names_an_unknown_task_as_such(seed_tracker: Tracker) -> None:
+    with pytest.raises(UnknownTask) as err:
+        seed_tracker.fire_many(
+            [{"task": "2.6", "event": "issue", "actor": "tt-bc-xb", "at": MARCH},
+             {"task": "9.9", "event": "issue", "actor": "tt-bc-xb", "at": MARCH}]
+        )  # fmt: skip
+    assert "fires[1]" in err.value.__notes__
+    assert seed_tracker.events == ()
+    with pytest.raises(EventError, match="missing 'actor'"):
+        seed_tracker.fire_many([{"task": "2.6", "event": "issue"}])

@@ -438,19 +438,21 @@ class Tracker:
         versions: list[int] = []
         k = -1
         try:
+            decide, apply, count = self._decide, self._apply, self._now.count
             for k, item in enumerate(fires):
                 try:
-                    ev, row, i, dest, ts = self._decide(
-                        item["task"], item["event"], item["actor"], item.get("at"),
-                        item.get("note"), item.get("data"), item.get("final"),
-                    )  # fmt: skip
+                    task, event, actor = item["task"], item["event"], item["actor"]
                 except KeyError as exc:
                     raise EventError(
                         f"fires[{k}]: missing {exc.args[0]!r}",
                         f"fires[{k}]: thiếu {exc.args[0]!r}",
                     ) from None
-                versions.append(self._now.count[i])
-                self._apply(i, dest, ts, row)
+                get = item.get
+                ev, row, i, dest, ts = decide(
+                    task, event, actor, get("at"), get("note"), get("data"), get("final")
+                )
+                versions.append(count[i])
+                apply(i, dest, ts, row)
                 events.append(ev)
             stored = self.store.append(self.plan, events, versions) if events else None
         except BaseException as exc:
