@@ -51,3 +51,41 @@ def pkg(name: str) -> str:
         return dist_version(name)
     except PackageNotFoundError:
         return "not installed"
+
+
+@dataclass
+class Target:
+    """A goal a measurement is held to; a NaN value means it was not measured."""
+
+    name: str
+    value: float
+    limit: float
+    unit: str
+    higher_is_better: bool = False
+    note: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.value != self.value:  # NaN: not measured
+            return "SKIP"
+        ok = self.value >= self.limit if self.higher_is_better else self.value <= self.limit
+        return "PASS" if ok else "FAIL"
+
+
+def print_targets(targets: list[Target]) -> int:
+    """Print one PASS/FAIL/SKIP line per target; return how many were missed."""
+    for t in targets:
+        if t.unit == "s":
+            shown, limit = fmt_s(t.value), fmt_s(t.limit)
+        elif t.unit == "x":
+            shown, limit = f"{t.value:,.2f}x", f"{t.limit:g}x"
+        else:
+            shown, limit = f"{t.value:,.0f} {t.unit}", f"{t.limit:,.0f} {t.unit}"
+        if t.status == "SKIP":
+            shown = "not measured"
+        op = ">=" if t.higher_is_better else "<="
+        print(f"  {t.status}  {t.name}: {shown} ({op} {limit})")
+    missed = sum(t.status == "FAIL" for t in targets)
+    if missed:
+        print(f"{missed} target(s) missed")
+    return missed

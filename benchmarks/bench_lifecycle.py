@@ -78,7 +78,6 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
@@ -97,7 +96,7 @@ from tuyentruyen import (
 )
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the shared _report module
-from _report import Report, fmt_s, pkg
+from _report import Report, Target, fmt_s, pkg, print_targets
 
 try:
     from statemachine import State, StateMachine
@@ -404,23 +403,6 @@ def partial_tracker(plan: Plan) -> Tracker:
 
 
 # --- reporting -------------------------------------------------------------------------
-
-
-@dataclass
-class Target:
-    name: str
-    value: float
-    limit: float
-    unit: str
-    higher_is_better: bool = False
-    note: str = ""
-
-    @property
-    def status(self) -> str:
-        if self.value != self.value:  # NaN: not measured
-            return "SKIP"
-        ok = self.value >= self.limit if self.higher_is_better else self.value <= self.limit
-        return "PASS" if ok else "FAIL"
 
 
 def fmt_us(seconds: float) -> str:
@@ -735,18 +717,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Targets (time limits scaled linearly from N=100,000 to N={n:,}: x{scale:g})")
     else:
         print("Targets")
-    for t in targets:
-        if t.unit == "s":
-            shown, limit = fmt_s(t.value), fmt_s(t.limit)
-        elif t.unit == "x":
-            shown, limit = f"{t.value:,.2f}x", f"{t.limit:g}x"
-        else:
-            shown, limit = f"{t.value:,.0f} {t.unit}", f"{t.limit:,.0f} {t.unit}"
-        op = ">=" if t.higher_is_better else "<="
-        print(f"  {t.status}  {t.name}: {shown} ({op} {limit})")
-    missed = [t for t in targets if t.status == "FAIL"]
-    if missed:
-        print(f"{len(missed)} target(s) missed")
+    missed = print_targets(targets)
     return 1 if args.check and missed else 0
 
 

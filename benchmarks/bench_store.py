@@ -77,7 +77,7 @@ from tuyentruyen.store import SQLiteStore
 from tuyentruyen.timeexpr import ZONE
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the shared _report module
-from _report import Report, fmt_s, pkg
+from _report import Report, Target, fmt_s, pkg, print_targets
 
 # --- sizes -----------------------------------------------------------------------------
 
@@ -728,21 +728,6 @@ def open_summary_public(path: Path) -> float:
 # --- reporting -------------------------------------------------------------------------
 
 
-@dataclass
-class Target:
-    name: str
-    value: float
-    limit: float
-    unit: str
-    note: str = ""
-
-    @property
-    def status(self) -> str:
-        if self.value != self.value:  # NaN: not measured
-            return "SKIP"
-        return "PASS" if self.value <= self.limit else "FAIL"
-
-
 def fmt_rate(per_s: float) -> str:
     return f"{per_s:,.0f} /s"
 
@@ -1070,19 +1055,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         print("Targets")
-    for t in targets:
-        if t.unit == "s":
-            shown, limit = fmt_s(t.value), fmt_s(t.limit)
-        elif t.unit == "x":
-            shown, limit = f"{t.value:,.2f}x", f"{t.limit:g}x"
-        else:
-            shown, limit = f"{t.value:,.0f} {t.unit}", f"{t.limit:,.0f} {t.unit}"
-        if t.status == "SKIP":
-            shown = "not measured"
-        print(f"  {t.status}  {t.name}: {shown} (<= {limit})")
-    missed = [t for t in targets if t.status == "FAIL"]
-    if missed:
-        print(f"{len(missed)} target(s) missed")
+    missed = print_targets(targets)
     return 1 if args.check and missed else 0
 
 
