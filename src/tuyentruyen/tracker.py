@@ -113,7 +113,8 @@ class _Snapshot:
         )
         return twin
 
-    def apply(self, i: int, ev: Event, dest: int, ts: float) -> None:
+    def apply(self, i: int, dest: int, ts: float, final: bool | None) -> None:
+        """Task ``i`` moved to state code ``dest`` at ``ts``; ``final`` is set for reports."""
         self.count[i] += 1
         self.state[i] = dest
         rank = _RANK_OF_CODE[dest]
@@ -123,10 +124,15 @@ class _Snapshot:
             while peak < rank:
                 peak += 1
                 self.reached[peak][i] = ts
-        if ev.event == "report":
-            self.final[i] = 1 if ev.final else 0
+        if final is not None:
+            self.final[i] = final
         self.last[i] = ts
         self.done_at[i] = ts if dest == _DONE else math.inf
+
+
+def _report_final(event: str, final: bool | None) -> bool | None:
+    """The report-final flag an event sets: a report's (false when unsaid), else none."""
+    return bool(final) if event == "report" else None
 
 
 class Tracker:
@@ -232,7 +238,7 @@ class Tracker:
                     "trước của nhiệm vụ",
                     task=ev.task,
                 )
-            self._now.apply(i, ev, _CODE[ev.dest], ts)
+            self._now.apply(i, _CODE[ev.dest], ts, _report_final(ev.event, ev.final))
             self._log.append(to_row(ev))
             if ts > self._latest:
                 self._latest = ts
@@ -404,22 +410,8 @@ class Tracker:
         return ev, row, i, dest, ts
 
     def _apply(self, i: int, dest: int, ts: float, row: EventRow) -> None:
-        """Apply a decided event to the current state (as :meth:`_Snapshot.apply`)."""
-        snap = self._now
-        snap.count[i] += 1
-        snap.state[i] = dest
-        rank = _RANK_OF_CODE[dest]
-        peak = snap.peak[i]
-        if rank > peak:
-            snap.peak[i] = rank
-            while peak < rank:
-                peak += 1
-                snap.reached[peak][i] = ts
-        final = row[9]
-        if final is not None:
-            snap.final[i] = final
-        snap.last[i] = ts
-        snap.done_at[i] = ts if dest == _DONE else math.inf
+        """Apply a decided event to the current state and the log."""
+        self._now.apply(i, dest, ts, row[9])
         self._log.append(row)
         if ts > self._latest:
             self._latest = ts
@@ -498,7 +490,7 @@ class Tracker:
         for row in self._log:
             ev_ts = row[6].timestamp()
             if ev_ts <= ts:
-                snap.apply(self._index[row[1]], from_row(row), _CODE[row[4]], ev_ts)
+                snap.apply(self._index[row[1]], _CODE[row[4]], ev_ts, _report_final(row[2], row[9]))
         return moment, snap
 
     def state(self, task: str, at: datetime | None = None) -> str:
