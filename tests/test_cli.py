@@ -8,7 +8,6 @@ in-process with ``io.StringIO`` streams.
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import re
@@ -21,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from clirun import Result, cli, ok
 from tuyentruyen import load_plan
-from tuyentruyen.cli import main
 from tuyentruyen.lifecycle import EVENT_LABELS_VI, STATE_LABELS, STATES
 
 PLAN_YAML = """\
@@ -71,17 +70,6 @@ YEAR_ERROR = ["1900", "2200"]
 # --- helpers ---------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
 def run(*args: object, cwd: Path | None = None, **env_vars: str) -> Result:
     """Run ``python -m tuyentruyen ARGS`` in a fresh process.
 
@@ -105,19 +93,6 @@ def run(*args: object, cwd: Path | None = None, **env_vars: str) -> Result:
         check=False,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
-
-
-def cli(*args: object) -> Result:
-    """Run :func:`tuyentruyen.cli.main` in-process."""
-    out, err = io.StringIO(), io.StringIO()
-    code = main([str(a) for a in args], stdout=out, stderr=err)
-    return Result(code, out.getvalue(), err.getvalue())
-
-
-def ok(result: Result) -> Result:
-    assert result.code == 0, result
-    assert result.err == "", result
-    return result
 
 
 def assert_one_error_line(result: Result, lang: str) -> str:

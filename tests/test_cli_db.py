@@ -10,7 +10,6 @@ skipped, unless ``TUYENTRUYEN_REQUIRE_PG=1``, under which that is a failure.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import sqlite3
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tuyentruyen.cli import main
+from clirun import Result, cli, ok
 from tuyentruyen.errors import Conflict
 from tuyentruyen.store.sql import SQLStore
 
@@ -72,24 +71,6 @@ EXTRA_TASK = """\
 # --- helpers ---------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
-def cli(*args: object) -> Result:
-    """Run :func:`tuyentruyen.cli.main` in-process."""
-    out, err = io.StringIO(), io.StringIO()
-    code = main([str(a) for a in args], stdout=out, stderr=err)
-    return Result(code, out.getvalue(), err.getvalue())
-
-
 def run(*args: object, **env_vars: str) -> Result:
     """Run ``python -m tuyentruyen ARGS`` in a fresh process (Vietnamese unless told)."""
     env = {k: v for k, v in os.environ.items() if k not in (*ENV_VARS, "TUYENTRUYEN_DB")}
@@ -106,12 +87,6 @@ def run(*args: object, **env_vars: str) -> Result:
         check=False,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
-
-
-def ok(result: Result) -> Result:
-    assert result.code == 0, result
-    assert result.err == "", result
-    return result
 
 
 def one_error(result: Result, lang: str = "vi") -> str:

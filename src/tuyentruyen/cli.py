@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import re
-import sqlite3
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -37,7 +36,7 @@ from tuyentruyen.io import dump_plan, event_to_dict, load_plan, plan_to_dict
 from tuyentruyen.lifecycle import EVENT_LABELS_VI, EVENTS, STATE_LABELS, diagram
 from tuyentruyen.model import Plan
 from tuyentruyen.status import Summary, TaskStatus
-from tuyentruyen.store import EventLogFile, SQLStore, open_store
+from tuyentruyen.store import EventLogFile, SQLiteStore, SQLStore, StoreError, open_store
 from tuyentruyen.store.eventlog import os_error_reason
 from tuyentruyen.store.postgres import mask_dsn
 from tuyentruyen.timeexpr import ZONE, as_local, end_of_day, format_date, parse_date
@@ -549,20 +548,18 @@ def _is_url(target: str) -> bool:
 def _sqlite_has_tables(path: Path) -> bool | None:
     """Whether the SQLite file at ``path`` holds tuyentruyen's tables; None when it cannot
     be told (not an SQLite file, unreadable: the store then says why). The file is
-    opened read-only, so looking changes nothing, even in another program's database."""
+    opened read-only, so looking changes nothing, even in another program's database
+    (nor creates -wal or -shm files beside it)."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except (sqlite3.Error, OSError, ValueError):
+        store = SQLiteStore(path, migrate=False, read_only=True)
+    except (StoreError, OSError, ValueError):
         return None
     try:
-        row = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tt_meta'"
-        ).fetchone()
-    except sqlite3.Error:
+        return store.schema_version() > 0
+    except StoreError:
         return None
     finally:
-        conn.close()
-    return row is not None
+        store.close()
 
 
 def _open_db(args: argparse.Namespace, target: str, *, create: bool) -> SQLStore:
