@@ -23,12 +23,15 @@ from hypothesis import strategies as st
 
 from tuyentruyen import (
     Conflict,
+    Dependency,
+    DependencyNotMet,
     Event,
     EventError,
     FixedClock,
     InvalidTransition,
     Plan,
     PlanError,
+    StateFileError,
     Task,
     Tracker,
     TuyenTruyenError,
@@ -640,11 +643,13 @@ def test_a_version_1_database_is_upgraded_in_place(open_sql_store: OpenStore) ->
         "tt_meta", "tt_plans", "tt_tasks", "tt_events", "tt_outbox", "tt_heads"
     }  # fmt: skip
     assert sql(store, "SELECT value FROM tt_meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
     assert list(store.load(plan)) == list(memory.events)
-    assert store.verify().ok
+    assert store.verify().ok  # the task rows' new state columns agree with the log
+    assert store.load_plan(plan.id) == plan  # the definition moved into the task rows
     t = Tracker(plan, store=store, clock=clock())
     assert t.states() == memory.states()
+    assert _arrays(t) == _arrays(memory)
     ev = t.fire("1", "accept", actor="a", at=MARCH + timedelta(days=1))
     assert ev.seq == 5
     assert sql(store, "SELECT seq FROM tt_outbox") == [(5,)]  # outbox starts with new events
@@ -804,7 +809,11 @@ def test_replaying_the_stored_log_rebuilds_the_states(
     with reopen(sql_store) as again:  # type: ignore[attr-defined]
         fresh = Tracker(plan, store=again, clock=FixedClock(datetime(2030, 1, 1)))
         assert fresh.states() == in_memory.states()
-        assert fresh.events == in_memory.events
+        # Opened from the task rows, not a replay: every per-task array is the replay's.
+        assert _arrays(fresh) == _arrays(in_memory)
+        assert fresh.events == in_memory.events  # the log, read on first use
+        middle = BASE + (at - BASE) / 2
+        assert fresh.status(at=middle) == in_memory.status(at=middle)
         report = again.verify(plan.id)
         assert report.ok
         assert report.events == len(in_memory.events)
@@ -814,6 +823,129 @@ def test_replaying_the_stored_log_rebuilds_the_states(
             task.id: (in_memory.state(task.id), len(in_memory.history(task.id)))
             for task in plan.tasks
         }
+
+
+def _arrays(tracker: Tracker) -> tuple[Any, ...]:
+    """Every per-task array of the tracker's current state, and its latest event time."""
+    now = tracker._now
+    return (
+        bytes(now.state), bytes(now.peak), bytes(now.final), list(now.count), list(now.last),
+        list(now.done_at), [list(r) for r in now.reached], tracker._latest, tracker._seq,
+    )  # fmt: skip
+
+
+def test_opening_reads_task_rows_and_the_log_only_when_asked(sql_store: SQLStore) -> None:
+    plan = _seeded(sql_store)
+    replayed = Tracker.replay(plan, sql_store.load(plan), clock=clock())
+    opened = Tracker(plan, store=sql_store, clock=clock())
+    assert opened._head is None  # nothing of the log read yet
+    assert _arrays(opened) == _arrays(replayed)
+    assert opened.summary() == replayed.summary()
+    ev = opened.fire("3", "issue", actor="a", at=MARCH + timedelta(days=3))
+    assert ev.seq == len(replayed.events) + 1
+    assert opened._head is None  # firing needs no history either
+    assert opened.history("3") == [ev]  # now the log is read, with the new event after it
+    assert opened.events[: len(replayed.events)] == replayed.events
+
+
+def test_a_tracker_opened_with_its_plan_reads_the_rest_before_firing(
+    sql_store: SQLStore,
+) -> None:
+    plan = _seeded(sql_store)
+    opened = Tracker(sql_store.load_plan(plan.id), store=sql_store, clock=clock())
+    assert opened._partial  # state, version and last event time only: enough to report
+    replayed = Tracker.replay(plan, sql_store.load(plan), clock=clock())
+    assert opened.summary() == replayed.summary()
+    assert opened.states() == replayed.states()
+    assert opened._partial
+    # Another writer moves on before this tracker's first event.
+    other = Tracker(plan, store=sql_store, clock=clock())
+    other.fire("3", "issue", actor="a", at=MARCH + timedelta(days=3))
+    # It decided on task 3 being planned, which is no longer so: a Conflict, as the
+    # store's version check gives a stale tracker, and the tracker is now up to date.
+    with pytest.raises(Conflict, match="'planned' but found 'issued'"):
+        opened.fire("3", "issue", actor="a", at=MARCH + timedelta(days=4))
+    assert not opened._partial
+    assert opened.state("3") == "issued"
+    ev = opened.fire("3", "start", actor="a", at=MARCH + timedelta(days=4))
+    assert ev.seq == len(replayed.events) + 2  # after the other writer's event
+    again = Tracker.replay(plan, sql_store.load(plan), clock=clock())
+    assert _arrays(opened) == _arrays(again)
+    assert sql_store.verify().ok
+
+
+def test_a_partly_read_tracker_fire_many_conflicts_on_a_changed_task(
+    sql_store: SQLStore,
+) -> None:
+    plan = _seeded(sql_store)
+    opened = Tracker(sql_store.load_plan(plan.id), store=sql_store, clock=clock())
+    Tracker(plan, store=sql_store, clock=clock()).fire(
+        "3", "issue", actor="a", at=MARCH + timedelta(days=3)
+    )
+    later = MARCH + timedelta(days=4)
+    with pytest.raises(Conflict) as caught:
+        opened.fire_many([
+            {"task": "2", "event": "report", "actor": "a", "at": later},
+            {"task": "3", "event": "issue", "actor": "a", "at": later},
+        ])  # fmt: skip
+    assert "fires[1]" in caught.value.__notes__
+    assert opened.state("2") == "in_progress"  # nothing of the batch was recorded
+    assert len(sql_store.load(plan)) == 7
+
+
+def test_blockers_of_a_partly_read_tracker_judge_dependencies(sql_store: SQLStore) -> None:
+    plan = small_plan(ids=("1", "2"))
+    plan = attrs.evolve(
+        plan,
+        tasks=[plan.tasks[0], attrs.evolve(plan.tasks[1], depends_on=[Dependency("1", "done")])],
+    )
+    sql_store.save_plan(plan)
+    first = Tracker(plan, store=sql_store, clock=clock())
+    walk(first, "1", "issue", "start")
+    walk(first, "2", "issue")
+    opened = Tracker(sql_store.load_plan(plan.id), store=sql_store, clock=clock())
+    assert opened._partial
+    assert [b.task for b in opened.blockers("2")] == ["1"]
+    with pytest.raises(DependencyNotMet):
+        opened.fire("2", "start", actor="a", at=MARCH + timedelta(days=5))
+
+
+def test_task_rows_edited_behind_the_log_are_refused_on_open(sql_store: SQLStore) -> None:
+    plan = _seeded(sql_store)
+    sql(sql_store, "UPDATE tt_tasks SET version = version + 1 WHERE task_id = '1'")
+    with pytest.raises(StateFileError, match="verify"):
+        Tracker(plan, store=sql_store, clock=clock())
+    assert not sql_store.verify().ok
+
+
+def test_tasks_are_rows_other_tools_can_query(sql_store: SQLStore, seed_plan: Plan) -> None:
+    sql_store.save_plan(seed_plan)
+    rows = sql(
+        sql_store,
+        "SELECT task_id, title, lead, plan_due, window_end, ongoing FROM tt_tasks"
+        " WHERE plan_id = ? ORDER BY position",
+        seed_plan.id,
+    )
+    assert [r[0] for r in rows] == [t.id for t in seed_plan.tasks]
+    for (_, title, lead, due, end, ongoing), task in zip(rows, seed_plan.tasks, strict=True):
+        assert (title, lead, ongoing) == (task.title, task.lead, int(task.ongoing))
+        assert due == (task.plan_due.isoformat() if task.plan_due else None)
+        assert end == (task.window.end.isoformat() if task.window.end else None)
+    assert sql_store.load_plan(seed_plan.id) == seed_plan
+    (definition,) = sql(sql_store, "SELECT definition FROM tt_plans")[0]
+    assert "tasks" not in json.loads(definition)  # the tasks live in their rows
+
+
+def test_a_plan_edited_into_an_invalid_one_is_refused_on_load(sql_store: SQLStore) -> None:
+    plan = _seeded(sql_store)
+    sql(sql_store, "UPDATE tt_tasks SET lead = 'nobody' WHERE task_id = '1'")
+    with pytest.raises(PlanError, match="nobody"):
+        sql_store.load_plan(plan.id)
+    report = sql_store.verify()
+    assert report.broken is not None
+    assert report.broken[0] == plan.id
+    assert "invalid plan" in report.broken[2]
+    assert "nobody" in report.broken[2]
 
 
 # --- the PostgreSQL fixtures without a server ----------------------------------------

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from tuyentruyen._bulk import gc_paused
 from tuyentruyen.clock import Clock, SystemClock
 from tuyentruyen.errors import (
     Blocker,
@@ -46,6 +47,7 @@ from tuyentruyen.status import (
     summarize,
 )
 from tuyentruyen.store import MemoryStore, Store
+from tuyentruyen.store.rows import STATE_COLUMNS
 from tuyentruyen.timeexpr import ZONE, as_local
 
 __all__ = ["Tracker"]
@@ -174,10 +176,20 @@ class Tracker:
         self._tasks = plan.tasks
         self._now = self._snapshot_empty()
         self._deps = self._compile_deps(plan)
-        self._log: list[EventRow] = []  # compact rows: see events.EventRow
+        # The log as compact rows (see events.EventRow): events 1.._base are read from
+        # the store when first needed (None until then), later ones are kept in _tail.
+        self._head: list[EventRow] | None = []
+        self._partial = False  # True while peak, final and reached are not read yet
+        self._tail: list[EventRow] = []
+        self._base = 0
         self._latest = _NEVER
         self._timeline: Timeline | None = None
-        self._load(self.store.load(plan))
+        load_tasks = getattr(self.store, "load_tasks", None)
+        if load_tasks is not None:
+            # A store that keeps each task's state: no replay, the log stays unread.
+            self._start_from(*load_tasks(plan))
+        else:
+            self._load(self.store.load(plan))
 
     # --- construction -----------------------------------------------------------------
 
@@ -197,8 +209,132 @@ class Tracker:
                     )
         return {e: {i: tuple(v) for i, v in m.items()} for e, m in out.items()}
 
+    @property
+    def _seq(self) -> int:
+        """Events in the log."""
+        return self._base + len(self._tail)
+
+    def _rows(self) -> list[EventRow]:
+        """The whole log, oldest first (reads the part before opening, once)."""
+        if self._head is None:
+            load = self.store.load(self.plan)
+            self._head = [to_row(ev) for ev in load[: self._base]]
+            if len(self._head) != self._base:
+                raise StateFileError(
+                    f"the store holds {len(self._head)} events, its task states count "
+                    f"{self._base}; run 'tuyentruyen verify'",
+                    f"kho lưu có {len(self._head)} sự kiện, trạng thái nhiệm vụ ghi "
+                    f"{self._base}; hãy chạy 'tuyentruyen verify'",
+                )
+        return self._head + self._tail if self._tail else self._head
+
+    def _start_from(self, head: int, columns: Sequence[Sequence[Any]]) -> None:
+        """Take each task's state as a store keeps it after ``head`` events: one column
+        each of task ids and :data:`~tuyentruyen.store.rows.STATE_COLUMNS` values.
+
+        Columns in the plan's task order (what a store returns for the plan it loaded)
+        become the state arrays at C speed; others are first put in that order. Given
+        only ``state, version, last_at`` (what :meth:`SQLStore.load_plan` reads along),
+        the rest is read from the store before anything needs it (:meth:`_full`).
+        """
+        n = len(self._tasks)
+        ids = tuple(columns[0]) if columns else ()
+        if ids != tuple(self._index):
+            columns = self._in_plan_order(ids, columns)
+            ids = tuple(columns[0])
+        self._partial = 0 < len(columns) < len(STATE_COLUMNS) + 1
+        if not columns:
+            columns = [()] * (len(STATE_COLUMNS) + 1)
+        elif self._partial:
+            given, names, versions, lasts = columns
+            columns = [given, names, versions, (), (), lasts, *([()] * (len(STATE_COLUMNS) - 5))]
+        _, names, versions, peaks, finals, lasts, *firsts = columns
+        snap = self._now
+        try:
+            state = bytearray(map(_CODE.__getitem__, names)) if names else bytearray(n)
+            peak = bytearray(peaks) if peaks else bytearray(n)
+            final = bytearray(finals) if finals else bytearray(n)
+        except (KeyError, ValueError, TypeError):
+            bad = next(
+                (t, s) for t, s, p, f in zip(ids, names, peaks, finals, strict=True)
+                if s not in _CODE or not 0 <= p <= 4 or f not in (0, 1)
+            )  # fmt: skip
+            raise StateFileError(
+                f"task {bad[0]!r}: the stored state is damaged ({bad[1]!r}); "
+                "run 'tuyentruyen verify'",
+                f"nhiệm vụ {bad[0]!r}: trạng thái lưu bị hỏng ({bad[1]!r}); "
+                "hãy chạy 'tuyentruyen verify'",
+                task=bad[0],
+            ) from None
+        counted = sum(versions)
+        if counted != head:
+            raise StateFileError(
+                f"the stored task states count {counted} events, the log has {head}; "
+                "run 'tuyentruyen verify'",
+                f"trạng thái nhiệm vụ lưu ghi {counted} sự kiện, nhật ký có {head}; "
+                "hãy chạy 'tuyentruyen verify'",
+            )
+        if names:
+            never, inf = _NEVER, math.inf
+            snap.state, snap.peak, snap.final = state, peak, final
+            snap.count = array("l", versions)
+            snap.last = array("d", [never if x is None else x for x in lasts])
+            for rank, times in enumerate(firsts, start=1):
+                if times:
+                    snap.reached[rank] = array("d", [inf if x is None else x for x in times])
+            done = _DONE
+            snap.done_at = array(
+                "d", [t if c == done else inf for c, t in zip(state, snap.last, strict=True)]
+            )
+        self._head, self._base = (None if head else []), head
+        self._latest = max(snap.last, default=_NEVER)
+
+    def _full(self) -> None:
+        """Read the state columns :meth:`_start_from` was not given. The store may have
+        moved on meanwhile: then the tracker takes its newer view, as :meth:`refresh`
+        would (it has recorded nothing since it opened, or it would be full already)."""
+        self._start_from(*self.store.load_tasks(self.plan))  # type: ignore[attr-defined]
+
+    def _full_or_conflict(self, tasks: Iterable[object], notes: bool = False) -> None:
+        """:meth:`_full` before firing on ``tasks``; if one of them changed since this
+        tracker read it, raise :class:`Conflict` as the store would have (the caller
+        decided on what it saw, which is no longer so)."""
+        counts, states = array("l", self._now.count), bytes(self._now.state)
+        self._full()
+        for k, task in enumerate(tasks):
+            i = self._index.get(task) if isinstance(task, str) else None
+            if i is not None and self._now.count[i] != counts[i]:
+                error = Conflict(str(task), STATES[states[i]], STATES[self._now.state[i]])
+                if notes:
+                    error.add_note(f"fires[{k}]")
+                raise error
+
+    def _in_plan_order(
+        self, ids: Sequence[str], columns: Sequence[Sequence[Any]]
+    ) -> list[list[Any]]:
+        """``columns`` rearranged into the plan's task order; a task the plan lacks may
+        have no events, a task the store lacks has none."""
+        n = len(self._tasks)
+        defaults: tuple[Any, ...] = ("planned", 0, 0, 0, None, None, None, None, None)
+        if len(columns) == 4:  # partial: state, version, last_at
+            defaults = ("planned", 0, None)
+        out: list[list[Any]] = [[t.id for t in self._tasks], *([d] * n for d in defaults)]
+        for k, task_id in enumerate(ids):
+            i = self._index.get(task_id)
+            if i is None:
+                if columns[2][k]:
+                    raise StateFileError(
+                        f"the store has events of task {task_id!r}, which the plan does not have",
+                        f"kho lưu có sự kiện của nhiệm vụ {task_id!r} không có trong kế hoạch",
+                        task=task_id,
+                    )
+                continue
+            for column, values in zip(out[1:], columns[1:], strict=True):
+                column[i] = values[k]
+        return out
+
     def _load(self, events: Iterable[Event]) -> None:
-        for expected, ev in enumerate(events, start=len(self._log) + 1):
+        for expected, ev in enumerate(events, start=self._seq + 1):
             i = self._index.get(ev.task)
             if i is None:
                 raise StateFileError(
@@ -239,7 +375,7 @@ class Tracker:
                     task=ev.task,
                 )
             self._now.apply(i, _CODE[ev.dest], ts, _report_final(ev.event, ev.final))
-            self._log.append(to_row(ev))
+            self._tail.append(to_row(ev))
             if ts > self._latest:
                 self._latest = ts
 
@@ -300,6 +436,8 @@ class Tracker:
     ) -> tuple[Event, EventRow, int, int, float]:
         """Every check of :meth:`fire`; returns the event, its log row, the task index,
         the destination state code and the timestamp. Changes nothing."""
+        if self._partial:
+            self._full_or_conflict([task])
         i = self._index.get(task)
         if i is None:
             raise UnknownTask(task, difflib.get_close_matches(task, list(self._index), n=3))
@@ -335,7 +473,7 @@ class Tracker:
         else:
             ts = moment.timestamp()
         if ts < snap.last[i]:
-            previous = from_row(next(e for e in reversed(self._log) if e[1] == task))
+            previous = from_row(next(e for e in reversed(self._rows()) if e[1] == task))
             raise EventError(
                 f"task {task}: {event!r} at {moment.isoformat()} is before the task's "
                 f"previous event ({previous.event} at {previous.at.isoformat()})",
@@ -398,7 +536,7 @@ class Tracker:
         if dest < 0:  # pragma: no cover - the lifecycle always has a fallback edge
             raise InvalidTransition(task, STATES[state], event, possible_events(STATES[state]))
 
-        seq = len(self._log) + 1  # provisional: a shared store may renumber
+        seq = self._seq + 1  # provisional: a shared store may renumber
         source, target = STATES[state], STATES[dest]
         ev = _new_event(
             Event, (seq, task, event, source, target, actor_id, moment, note, frozen, final)
@@ -412,7 +550,7 @@ class Tracker:
     def _apply(self, i: int, dest: int, ts: float, row: EventRow) -> None:
         """Apply a decided event to the current state and the log."""
         self._now.apply(i, dest, ts, row[9])
-        self._log.append(row)
+        self._tail.append(row)
         if ts > self._latest:
             self._latest = ts
 
@@ -425,7 +563,10 @@ class Tracker:
         fine). If any is refused, or the store fails, nothing is recorded and the
         error says which item (``fires[3]``) in its notes.
         """
-        backup, logged, latest = self._now.copy(), len(self._log), self._latest
+        if self._partial:
+            fires = list(fires)
+            self._full_or_conflict([f.get("task") for f in fires], notes=True)
+        backup, logged, latest = self._now.copy(), len(self._tail), self._latest
         events: list[Event] = []
         versions: list[int] = []
         k = -1
@@ -449,7 +590,7 @@ class Tracker:
             stored = self.store.append(self.plan, events, versions) if events else None
         except BaseException as exc:
             self._now, self._latest = backup, latest
-            del self._log[logged:]
+            del self._tail[logged:]
             if isinstance(exc, TuyenTruyenError) and k >= 0:
                 exc.add_note(f"fires[{k}]")
             if isinstance(exc, Conflict):
@@ -458,17 +599,21 @@ class Tracker:
         if stored is not None and (len(stored) != len(events) or stored[0].seq != events[0].seq):
             # Other writers committed first: rebuild from the store's numbering.
             self._now, self._latest = backup, latest
-            del self._log[logged:]
+            del self._tail[logged:]
             self._load(stored)
             return list(stored[len(stored) - len(events) :])
         return events
 
     def refresh(self) -> int:
         """Load events other writers added to a shared store; returns how many."""
+        if self._partial:
+            before = self._seq
+            self._full()
+            return self._seq - before
         since = getattr(self.store, "load_since", None)
         if since is None:
             return 0
-        events = since(self.plan, len(self._log))
+        events = since(self.plan, self._seq)
         self._load(events)
         return len(events)
 
@@ -487,7 +632,7 @@ class Tracker:
         if ts >= self._latest:
             return moment, self._now
         snap = self._snapshot_empty()
-        for row in self._log:
+        for row in self._rows():
             ev_ts = row[6].timestamp()
             if ev_ts <= ts:
                 snap.apply(self._index[row[1]], _CODE[row[4]], ev_ts, _report_final(row[2], row[9]))
@@ -508,12 +653,12 @@ class Tracker:
     @property
     def events(self) -> Sequence[Event]:
         """The event log, oldest first."""
-        return tuple(map(from_row, self._log))
+        return tuple(map(from_row, self._rows()))
 
     def history(self, task: str) -> list[Event]:
         """Events of one task, oldest first."""
         self._i(task)
-        return [from_row(e) for e in self._log if e[1] == task]
+        return [from_row(e) for e in self._rows() if e[1] == task]
 
     def blockers(
         self, task: str, at: datetime | None = None, event: str = "start"
@@ -525,6 +670,8 @@ class Tracker:
         ``Blocker.message(lang)`` says it in words.
         """
         i = self._i(task)
+        if self._partial:
+            self._full()
         moment, snap = self._at(at)
         found: list[Blocker] = []
         state = STATES[snap.state[i]]
@@ -606,11 +753,12 @@ class Tracker:
         from tuyentruyen.store import open_store
 
         store = open_store(target)
-        if plan is None:
-            plan = store.load_plan(plan_id)
-        else:
-            store.save_plan(plan)
-        return cls(plan, store=store, **kwargs)
+        with gc_paused():  # hundreds of thousands of acyclic objects for a large plan
+            if plan is None:
+                plan = store.load_plan(plan_id)
+            else:
+                store.save_plan(plan)
+            return cls(plan, store=store, **kwargs)
 
     @classmethod
     def replay(cls, plan: Plan, events: Iterable[Event], **kwargs: Any) -> Tracker:

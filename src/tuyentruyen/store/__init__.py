@@ -54,6 +54,12 @@ class Store(Protocol):
     the events itself and returns every event committed since the caller's view (the
     others', then the caller's). A private store returns ``None``: the caller's
     numbering stands.
+
+    A store may also keep each task's current state (the SQL stores do, in
+    ``tt_tasks``) and offer ``load_tasks(plan) -> (events, columns)``: the number of
+    events and the columns task id, then ``tuyentruyen.store.rows.STATE_COLUMNS``, one
+    value per task. A tracker then starts from those rows and reads the log only when a question
+    needs it, instead of replaying it on construction.
     """
 
     def load(self, plan: Plan) -> Sequence[Event]:

@@ -47,6 +47,8 @@ class PostgresStore(SQLStore):
 
     mark = "%s"
     auto = "BIGSERIAL PRIMARY KEY"
+    real = "DOUBLE PRECISION"
+    greatest = "GREATEST"
     outbox_payload = (
         "json_build_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event)::text"
     )
