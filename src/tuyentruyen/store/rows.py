@@ -22,13 +22,13 @@ from tuyentruyen.model import Dependency, Task, Window
 
 __all__ = [
     "INITIAL",
+    "LOAD_COLUMNS",
     "SPEC_COLUMNS",
     "STATE_COLUMNS",
     "TaskState",
     "advance",
     "replay_states",
     "spec_row",
-    "task_from_row",
     "tasks_from_rows",
 ]
 
@@ -37,6 +37,10 @@ SPEC_COLUMNS = (
     "position", "title", "lead", "section", "plan_due", "plan_due_text",
     "window_start", "window_end", "window_text", "ongoing", "extra",
 )  # fmt: skip
+
+#: What opening a plan reads of each task, in :func:`tasks_from_rows` order: the
+#: definition (in plan order, so without the position) and the state a summary needs.
+LOAD_COLUMNS = ("task_id", *SPEC_COLUMNS[1:], "state", "version", "last_at")
 
 #: Columns of ``tt_tasks`` holding a task's current state, in :class:`TaskState` order.
 STATE_COLUMNS = (
@@ -95,7 +99,7 @@ def spec_row(position: int, task: Task) -> tuple[Any, ...]:
 
 
 def tasks_from_rows(rows: Iterable[Sequence[Any]]) -> list[Task]:
-    """Tasks from ``(task_id, *SPEC_COLUMNS)`` rows written by :func:`spec_row`.
+    """Tasks from rows of :data:`LOAD_COLUMNS` (as :func:`spec_row` wrote them).
 
     Equal days and windows are shared between tasks (a plan has few distinct days, and
     100,000 tasks should not hold 100,000 equal windows). One plain loop: this is most
@@ -107,7 +111,20 @@ def tasks_from_rows(rows: Iterable[Sequence[Any]]) -> list[Task]:
     none: tuple[()] = ()
     out: list[Task] = []
     add = out.append
-    for task_id, _, title, lead, section, due, due_text, start, end, w_text, ongoing, extra in rows:
+    for (
+        task_id,
+        title,
+        lead,
+        section,
+        due,
+        due_text,
+        start,
+        end,
+        w_text,
+        ongoing,
+        extra,
+        *_,
+    ) in rows:
         window = window_of((start, end))
         if window is None:
             first = day(start) if start in days else days.setdefault(start, fromiso(start))
@@ -131,11 +148,6 @@ def tasks_from_rows(rows: Iterable[Sequence[Any]]) -> list[Task]:
             ),
         ))  # fmt: skip
     return out
-
-
-def task_from_row(task_id: str, row: Sequence[Any]) -> Task:
-    """One task from its :data:`SPEC_COLUMNS` values."""
-    return tasks_from_rows([(task_id, *row)])[0]
 
 
 def advance(before: TaskState, dest: str, ts: float, final: bool | None) -> TaskState:

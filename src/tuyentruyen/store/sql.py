@@ -26,6 +26,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
+from hashlib import sha256
 from typing import Any, Protocol
 
 import attrs
@@ -38,6 +39,7 @@ from tuyentruyen.lifecycle import PROGRESS_RANK
 from tuyentruyen.model import Plan
 from tuyentruyen.store.rows import (
     INITIAL,
+    LOAD_COLUMNS,
     RANKS,
     SPEC_COLUMNS,
     STATE_COLUMNS,
@@ -334,7 +336,7 @@ class SQLStore:
             # a tracker reads the rest of the state columns before its first event.
             cur.execute(
                 self._q(
-                    f"SELECT task_id, {', '.join(SPEC_COLUMNS)}, state, version, last_at"
+                    f"SELECT {', '.join(LOAD_COLUMNS)}"
                     " FROM tt_tasks WHERE plan_id = ? ORDER BY position"
                 ),
                 (plan_id,),
@@ -342,8 +344,8 @@ class SQLStore:
             with gc_paused():
                 rows = cur.fetchall()
         with gc_paused():
-            cut = 1 + len(SPEC_COLUMNS)
-            tasks = tasks_from_rows(r[:cut] for r in rows)
+            cut = len(LOAD_COLUMNS) - 3
+            tasks = tasks_from_rows(rows)
             plan = attrs.evolve(plan_from_dict({**header, "tasks": []}), tasks=tasks)
             columns = list(zip(*rows, strict=True))
             self._preloaded = (plan, head, [columns[0], *columns[cut:]] if rows else [])
@@ -701,7 +703,7 @@ class SQLStore:
 
     def verify(self, plan_id: str | None = None) -> VerifyReport:
         """Recompute every hash chain (and each task's state from its events) and check
-        every plan definition; report the first broken link."""
+        every plan's rows; report the first broken link."""
         ids = [plan_id] if plan_id else self.plan_ids()
         checked = 0
         for pid in ids:
@@ -713,96 +715,89 @@ class SQLStore:
                 return VerifyReport(len(ids), checked, (pid, 0, f"invalid plan: {reason}"))
         with self._snapshot() as cur:  # not a mix of before and after a concurrent write
             for pid in ids:
-                cur.execute(
-                    self._q("SELECT head_seq, head_hash FROM tt_heads WHERE plan_id = ?"), (pid,)
-                )
-                head = cur.fetchone()
-                if head is None:
-                    return VerifyReport(len(ids), checked, (pid, 0, "no such plan"))
-                cur.execute(
-                    self._q(
-                        "SELECT seq, task_id, event, source, dest, actor, at, note, data,"
-                        " final, prev_hash, hash FROM tt_events WHERE plan_id = ?"
-                        " ORDER BY seq"
-                    ),
-                    (pid,),
-                )
-                prev, expected_seq = GENESIS, 1
-                states: dict[str, list[Any]] = {}
-                rank_of = _RANK
-                texts: dict[str, str] = {}
-                enc, put, plan_json = texts.get, texts.setdefault, _STR(pid)
-                for row in _iter(cur):
-                    # The stored text itself is hashed (at as written, not re-parsed), so
-                    # rewriting a time to the same instant in another offset shows too.
-                    seq, task, event, source, dest, actor, at, note, data, final, back, digest = row
-                    if seq != expected_seq:
-                        return VerifyReport(len(ids), checked, (pid, expected_seq, "event missing"))
-                    if back != prev:
-                        return VerifyReport(
-                            len(ids), checked, (pid, seq, "prev_hash does not match")
-                        )
-                    # _canonical, with each distinct text's JSON form computed once.
-                    encoded = (
-                        f'{{"actor":{enc(actor) or put(actor, _STR(actor))},'
-                        f'"at":{enc(at) or put(at, _STR(at))},'
-                        f'"data":{_ENCODE(json.loads(data)) if data else "{}"},'
-                        f'"dest":{enc(dest) or put(dest, _STR(dest))},'
-                        f'"event":{enc(event) or put(event, _STR(event))},'
-                        f'"final":{_FINAL[None if final is None else bool(final)]},'
-                        f'"note":{"null" if note is None else _STR(note)},"plan":{plan_json},'
-                        f'"seq":{int(seq)},"source":{enc(source) or put(source, _STR(source))},'
-                        f'"task":{enc(task) or put(task, _STR(task))}}}'
-                    ).encode()
-                    if _link(prev, encoded) != digest:
-                        return VerifyReport(
-                            len(ids), checked, (pid, seq, "hash does not match the event")
-                        )
-                    # Each task's state columns as replay gives them, times kept as the
-                    # stored text until the end (fewer conversions over a million rows).
-                    st = states.get(task)
-                    if st is None:
-                        st = states[task] = ["planned", 0, 0, 0, None, None, None, None, None]
-                    if source != st[0]:
-                        return VerifyReport(len(ids), checked, (pid, seq, f"source is not {st[0]}"))
-                    st[0] = dest
-                    st[1] += 1
-                    rank = rank_of.get(dest, 0)
-                    while st[2] < rank:
-                        st[2] += 1
-                        st[4 + st[2]] = at
-                    if event == "report":
-                        st[3] = 1 if final else 0
-                    st[4] = at
-                    prev = digest
-                    expected_seq += 1
-                    checked += 1
-                if (expected_seq - 1, prev) != (int(head[0]), str(head[1])):
-                    return VerifyReport(
-                        len(ids), checked, (pid, expected_seq, "chain head does not match")
-                    )
-                cur.execute(
-                    self._q(
-                        f"SELECT task_id, {', '.join(STATE_COLUMNS)} FROM tt_tasks"
-                        " WHERE plan_id = ?"
-                    ),
-                    (pid,),
-                )
-                seconds: dict[str, float] = {}
-                for task_id, *stored in cur.fetchall():
-                    st = states.get(str(task_id))
-                    replayed = (
-                        INITIAL
-                        if st is None
-                        else TaskState(*st[:4], *(_seconds(t, seconds) for t in st[4:]))
-                    )
-                    if replayed != TaskState._make(stored):
-                        return VerifyReport(
-                            len(ids),
-                            checked,
-                            (pid, 0, f"task {task_id} state differs from its events"),
-                        )
+                count, broken = self._verify_plan(cur, pid)
+                checked += count
+                if broken is not None:
+                    return VerifyReport(len(ids), checked, (pid, *broken))
         return VerifyReport(len(ids), checked)
+
+    def _verify_plan(self, cur: Cursor, pid: str) -> tuple[int, tuple[int, str] | None]:
+        """Events of plan ``pid`` checked, and ``(seq, reason)`` of its first broken link."""
+        cur.execute(self._q("SELECT head_seq, head_hash FROM tt_heads WHERE plan_id = ?"), (pid,))
+        head = cur.fetchone()
+        if head is None:
+            return 0, (0, "no such plan")
+        cur.execute(
+            self._q(
+                "SELECT seq, task_id, event, source, dest, actor, at, note, data, final,"
+                " prev_hash, hash FROM tt_events WHERE plan_id = ? ORDER BY seq"
+            ),
+            (pid,),
+        )
+        prev, expected = GENESIS, 1
+        states: dict[str, list[Any]] = {}
+        rank_of = _RANK
+        texts: dict[str, str] = {}
+        enc, put, plan_json = texts.get, texts.setdefault, _STR(pid)
+        for batch in iter(lambda: _fetch(cur), []):
+            for seq, task, event, source, dest, actor, at, note, data, final, back, h in batch:
+                if seq != expected:
+                    return expected - 1, (expected, "event missing")
+                if back != prev:
+                    return expected - 1, (seq, "prev_hash does not match")
+                # The link of _canonical, written out here with each distinct text's JSON
+                # form computed once. The stored text itself is hashed (at as written,
+                # not re-parsed): a time rewritten to the same instant in another offset
+                # shows too.
+                linked = sha256((
+                    f'{prev}\n{{"actor":{enc(actor) or put(actor, _STR(actor))},'
+                    f'"at":{enc(at) or put(at, _STR(at))},'
+                    f'"data":{_ENCODE(json.loads(data)) if data else "{}"},'
+                    f'"dest":{enc(dest) or put(dest, _STR(dest))},'
+                    f'"event":{enc(event) or put(event, _STR(event))},'
+                    f'"final":{_FINAL.get(final, "?")},'
+                    f'"note":{"null" if note is None else _STR(note)},"plan":{plan_json},'
+                    f'"seq":{seq},"source":{enc(source) or put(source, _STR(source))},'
+                    f'"task":{enc(task) or put(task, _STR(task))}}}'
+                ).encode())  # fmt: skip
+                if linked.hexdigest() != h:
+                    return expected - 1, (seq, "hash does not match the event")
+                # Each task's state columns as replay gives them, times kept as the
+                # stored text until the end (fewer conversions over a million rows).
+                st = states.get(task)
+                if st is None:
+                    st = states[task] = ["planned", 0, 0, 0, None, None, None, None, None]
+                if source != st[0]:
+                    return expected - 1, (seq, f"source is not {st[0]}")
+                st[0] = dest
+                st[1] += 1
+                rank = rank_of.get(dest, 0)
+                while st[2] < rank:
+                    st[2] += 1
+                    st[4 + st[2]] = at
+                if event == "report":
+                    st[3] = 1 if final else 0
+                st[4] = at
+                prev = h
+                expected += 1
+        checked = expected - 1
+        if (checked, prev) != (int(head[0]), str(head[1])):
+            return checked, (expected, "chain head does not match")
+        cur.execute(
+            self._q(f"SELECT task_id, {', '.join(STATE_COLUMNS)} FROM tt_tasks WHERE plan_id = ?"),
+            (pid,),
+        )
+        seconds: dict[str, float] = {}
+        for task_id, *stored in cur.fetchall():
+            st = states.get(str(task_id))
+            replayed = (
+                INITIAL
+                if st is None
+                else TaskState(*st[:4], *(_seconds(t, seconds) for t in st[4:]))
+            )
+            if replayed != TaskState._make(stored):
+                return checked, (0, f"task {task_id} state differs from its events")
+        return checked, None
 
 
 def _seconds(text: str | None, cache: dict[str, float]) -> float | None:
@@ -825,6 +820,11 @@ def _task_update_sql(mark: str, greatest: str, rank: int, report: bool) -> str:
         sets += [f"peak = {greatest}(peak, {rank})", f"{first} = COALESCE({first}, ?)"]
     sql = f"UPDATE tt_tasks SET {', '.join(sets)} WHERE plan_id = ? AND task_id = ? AND version = ?"
     return sql.replace("?", mark)
+
+
+def _fetch(cur: Cursor) -> list[Any]:
+    """The next rows of a large result, 10,000 at a time."""
+    return cur.fetchmany(10_000)  # type: ignore[attr-defined, no-any-return]
 
 
 def _iter(cur: Cursor, size: int = 10_000) -> Iterator[Any]:
