@@ -10,11 +10,13 @@ tuyentruyen[postgres]``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from tuyentruyen.store.sql import SQLStore
+from tuyentruyen.events import Event, thaw_data
+from tuyentruyen.model import Plan
+from tuyentruyen.store.sql import _ENCODE, SQLStore, _canonical_around_seq, _event
 
 __all__ = ["PostgresStore", "mask_dsn"]
 
@@ -26,6 +28,27 @@ _APPEND_ONLY = (
     # Row triggers do not fire on TRUNCATE, which would empty the log in one statement.
     "CREATE TRIGGER tt_events_no_truncate BEFORE TRUNCATE ON tt_events"
     " FOR EACH STATEMENT EXECUTE FUNCTION tt_events_append_only()",
+)
+
+
+#: One event in one statement, after the task update ``{task}`` (its version checked):
+#: the chain head moves on, hashing in SQL the canonical text around the new seq (the
+#: UPDATE's right-hand sides see the old head); the event row and its outbox row follow.
+#: No row back means the version or the plan was not found, and nothing was written.
+_APPEND_ONE = (
+    "WITH t AS ({task} RETURNING 1),"
+    " h AS (UPDATE tt_heads SET head_seq = head_seq + 1, head_prev = head_hash,"
+    " head_hash = encode(sha256(convert_to(head_hash || E'\\n' || %s"
+    " || (head_seq + 1)::text || %s, 'UTF8')), 'hex')"
+    " WHERE plan_id = %s AND EXISTS (SELECT 1 FROM t)"
+    " RETURNING plan_id, head_seq, head_prev, head_hash),"
+    " e AS (INSERT INTO tt_events (plan_id, seq, task_id, event, source, dest, actor, at,"
+    " note, data, final, prev_hash, hash)"
+    " SELECT plan_id, head_seq, %s, %s, %s, %s, %s, %s, %s, %s, %s, head_prev, head_hash"
+    " FROM h RETURNING plan_id, seq, task_id, event),"
+    " o AS (INSERT INTO tt_outbox (plan_id, seq, kind, payload)"
+    " SELECT plan_id, seq, 'event', {payload} FROM e)"
+    " SELECT head_seq FROM h"
 )
 
 
@@ -124,6 +147,60 @@ class PostgresStore(SQLStore):
                 yield cur
         except psycopg.Error as exc:
             raise self._translate(exc) from None
+
+    def append(
+        self, plan: Plan, events: Sequence[Event], versions: Sequence[int] = ()
+    ) -> Sequence[Event]:
+        """:meth:`SQLStore.append <tuyentruyen.store.sql.SQLStore.append>`; one event
+        (``fire``) is one statement, one round trip, in its own transaction.
+
+        The chain head is locked only while the server runs that statement, not across
+        round trips to this process, so writers on different tasks of one plan wait on
+        each other for microseconds. The hash is computed by PostgreSQL over the same
+        canonical text (built here, around the seq it assigns). When the task's version
+        moved on, or the plan or task is missing, nothing is written and the shared
+        implementation runs instead, raising its :class:`~tuyentruyen.errors.Conflict`
+        or error (or succeeding, had the task moved on to where the caller expected).
+        """
+        import psycopg
+
+        if len(events) != 1 or len(versions) < 1:
+            return super().append(plan, events, versions)
+        (ev,) = events
+        ((update, (params,)),) = self._task_updates(plan, events, versions)
+        at = ev.at.isoformat()  # once: the hash covers exactly the stored text
+        data = thaw_data(ev.data) if ev.data else None
+        before, after = _canonical_around_seq(
+            plan.id, ev.task, ev.event, ev.source, ev.dest, ev.actor, at, ev.note,
+            {} if data is None else data, ev.final,
+        )  # fmt: skip
+        statement = _APPEND_ONE.format(task=update, payload=self.outbox_payload)
+        values = (
+            *params, before, after, plan.id, ev.task, ev.event, ev.source, ev.dest, ev.actor,
+            at, ev.note, None if data is None else _ENCODE(data),
+            None if ev.final is None else int(ev.final),
+        )  # fmt: skip
+        try:
+            row = self._conn.execute(statement, values, prepare=True).fetchone()
+            if row is None:
+                return super().append(plan, events, versions)
+            seq = int(row[0])
+            known = ev.seq - 1
+            others = []
+            if seq - 1 > known:  # other writers' events came first: the caller needs them
+                others = [
+                    _event(r)
+                    for r in self._conn.execute(
+                        "SELECT seq, task_id, event, source, dest, actor, at, note, data, final"
+                        " FROM tt_events WHERE plan_id = %s AND seq > %s AND seq < %s"
+                        " ORDER BY seq",
+                        (plan.id, known, seq),
+                        prepare=True,
+                    )
+                ]
+        except psycopg.Error as exc:
+            raise self._translate(exc) from None
+        return [*others, ev if ev.seq == seq else ev._replace(seq=seq)]
 
     def _lock_plan(self, cur: Any, plan_id: str) -> tuple[int, str] | None:
         cur.execute(

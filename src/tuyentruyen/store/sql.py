@@ -53,7 +53,7 @@ from tuyentruyen.timeexpr import as_local
 __all__ = ["GENESIS", "SCHEMA_VERSION", "SQLStore", "StoreError", "VerifyReport", "canonical"]
 
 #: The database schema this library writes. Older databases are upgraded on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: ``prev_hash`` of a plan's first event.
 GENESIS = "0" * 64
 
@@ -76,12 +76,24 @@ def _canonical(
     bytes as ``json.dumps(..., sort_keys=True, separators=(",", ":"),
     ensure_ascii=False)`` of the event's mapping (a property test holds them equal),
     at a fraction of the cost on the write path."""
+    before, after = _canonical_around_seq(
+        plan_id, task, event, source, dest, actor, at, note, data, final
+    )
+    return f"{before}{int(seq)}{after}".encode()
+
+
+def _canonical_around_seq(
+    plan_id: str, task: str, event: str, source: str, dest: str, actor: str,
+    at: str, note: str | None, data: Any, final: bool | None,
+) -> tuple[str, str]:  # fmt: skip
+    """The canonical JSON's text before and after the event's ``seq`` (its decimal
+    digits go between): a store that numbers events in SQL hashes it there."""
     return (
         f'{{"actor":{_STR(actor)},"at":{_STR(at)},"data":{_ENCODE(data) if data else "{}"},'
         f'"dest":{_STR(dest)},"event":{_STR(event)},"final":{_FINAL[final]},'
-        f'"note":{"null" if note is None else _STR(note)},"plan":{_STR(plan_id)},'
-        f'"seq":{int(seq)},"source":{_STR(source)},"task":{_STR(task)}}}'
-    ).encode()
+        f'"note":{"null" if note is None else _STR(note)},"plan":{_STR(plan_id)},"seq":',
+        f',"source":{_STR(source)},"task":{_STR(task)}}}',
+    )
 
 
 def _canonical_by_json(
@@ -184,6 +196,13 @@ MIGRATIONS: tuple[tuple[str | Callable[[SQLStore, Cursor], None], ...], ...] = (
         *(f"ALTER TABLE tt_tasks ADD COLUMN {name} {kind}" for name, kind in _V4_COLUMNS),
         lambda store, cur: store._fill_task_rows(cur),
         "CREATE INDEX tt_tasks_position ON tt_tasks (plan_id, position)",
+    ),
+    (  # version 5: the prev_hash of the head event beside the head. PostgreSQL extends
+        # the chain in one statement with it (an UPDATE's right-hand sides see the old
+        # head_hash, its RETURNING only the new values).
+        "ALTER TABLE tt_heads ADD COLUMN head_prev TEXT",
+        "UPDATE tt_heads SET head_prev = (SELECT prev_hash FROM tt_events e"
+        " WHERE e.plan_id = tt_heads.plan_id AND e.seq = tt_heads.head_seq)",
     ),
 )
 
@@ -636,8 +655,11 @@ class SQLStore:
                 (plan.id, first),
             )
             cur.execute(
-                self._q("UPDATE tt_heads SET head_seq = ?, head_hash = ? WHERE plan_id = ?"),
-                (seq, prev, plan.id),
+                self._q(
+                    "UPDATE tt_heads SET head_seq = ?, head_hash = ?, head_prev = ?"
+                    " WHERE plan_id = ?"
+                ),
+                (seq, prev, rows[-1][11], plan.id),
             )
         return [*others, *stored]
 
@@ -723,7 +745,9 @@ class SQLStore:
 
     def _verify_plan(self, cur: Cursor, pid: str) -> tuple[int, tuple[int, str] | None]:
         """Events of plan ``pid`` checked, and ``(seq, reason)`` of its first broken link."""
-        cur.execute(self._q("SELECT head_seq, head_hash FROM tt_heads WHERE plan_id = ?"), (pid,))
+        cur.execute(
+            self._q("SELECT head_seq, head_hash, head_prev FROM tt_heads WHERE plan_id = ?"), (pid,)
+        )
         head = cur.fetchone()
         if head is None:
             return 0, (0, "no such plan")
@@ -734,7 +758,7 @@ class SQLStore:
             ),
             (pid,),
         )
-        prev, expected = GENESIS, 1
+        prev, expected, back = GENESIS, 1, None
         states: dict[str, list[Any]] = {}
         rank_of = _RANK
         texts: dict[str, str] = {}
@@ -781,7 +805,7 @@ class SQLStore:
                 prev = h
                 expected += 1
         checked = expected - 1
-        if (checked, prev) != (int(head[0]), str(head[1])):
+        if (checked, prev, back) != (int(head[0]), str(head[1]), head[2]):
             return checked, (expected, "chain head does not match")
         cur.execute(
             self._q(f"SELECT task_id, {', '.join(STATE_COLUMNS)} FROM tt_tasks WHERE plan_id = ?"),
