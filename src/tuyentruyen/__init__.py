@@ -24,6 +24,7 @@ from tuyentruyen.errors import (
     UnknownTask,
 )
 from tuyentruyen.events import Event
+from tuyentruyen.hookspecs import hookimpl
 from tuyentruyen.io import dump_plan, load_plan, loads_plan, plan_from_dict, plan_to_dict
 from tuyentruyen.model import (
     Dependency,
@@ -81,6 +82,7 @@ __all__ = [
     "Window",
     "__version__",
     "dump_plan",
+    "hookimpl",
     "load_plan",
     "loads_plan",
     "plan_from_dict",

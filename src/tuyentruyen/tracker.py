@@ -13,6 +13,7 @@ second.
 from __future__ import annotations
 
 import difflib
+import logging
 import math
 import os
 from array import array
@@ -28,6 +29,8 @@ from tuyentruyen.errors import (
     DependencyNotMet,
     EventError,
     InvalidTransition,
+    NotPermitted,
+    PlanError,
     StateFileError,
     TuyenTruyenError,
     UnknownTask,
@@ -35,6 +38,7 @@ from tuyentruyen.errors import (
 from tuyentruyen.events import Event, EventRow, JSONValue, freeze_data, from_row, to_row
 from tuyentruyen.lifecycle import EVENTS, PROGRESS_RANK, STATES, TABLE, possible_events
 from tuyentruyen.model import Plan, ReportingRule, Task
+from tuyentruyen.plugins import PluginManager, get_plugin_manager
 from tuyentruyen.policy import DefaultPolicy, Policy
 from tuyentruyen.status import (
     OverdueTask,
@@ -51,6 +55,8 @@ from tuyentruyen.store.rows import STATE_COLUMNS
 from tuyentruyen.timeexpr import ZONE, as_local
 
 __all__ = ["Tracker"]
+
+_log = logging.getLogger("tuyentruyen")
 
 _CODE = {s: i for i, s in enumerate(STATES)}
 _CANCELLED = _CODE["cancelled"]
@@ -149,6 +155,10 @@ class Tracker:
         clock: where "now" comes from; the system clock by default. Events may not be
             dated after the clock's now unless ``allow_future`` is true.
         allow_future: accept events dated in the clock's future.
+        plugins: the plugin manager whose hooks run (``validate_plan`` on construction,
+            ``authorize`` before the policy, ``on_event`` after each commit); the
+            process's installed plugins by default
+            (:func:`tuyentruyen.plugins.get_plugin_manager`).
 
     Example::
 
@@ -165,8 +175,18 @@ class Tracker:
         policy: Policy | None = None,
         clock: Clock | None = None,
         allow_future: bool = False,
+        plugins: PluginManager | None = None,
     ) -> None:
         plan.validate()
+        pm = plugins if plugins is not None else get_plugin_manager()
+        extra = [p for found in pm.hook.validate_plan(plan=plan) for p in found or ()]
+        if extra:
+            raise PlanError(extra)
+        self.plugins = pm
+        # Hooks are called only when a plugin implements them: no cost otherwise.
+        self._authorize = pm.hook.authorize if pm.hook.authorize.get_hookimpls() else None
+        self._listeners = [(h.plugin_name, h.function, h.argnames) for h in reversed(
+            pm.hook.on_event.get_hookimpls())]  # fmt: skip
         self.plan = plan
         self.store: Store = store if store is not None else MemoryStore()
         self.policy: Policy = policy if policy is not None else DefaultPolicy()
@@ -419,10 +439,25 @@ class Tracker:
         if stored is not None and (len(stored) != 1 or stored[0].seq != ev.seq):
             # A shared store numbered it after events of other writers: take them all.
             self._load(stored)
+            if self._listeners:
+                self._announce(stored[-1:])
             return stored[-1]
         # Only now that the store has it does the cached state change.
         self._apply(i, dest, ts, row)
+        if self._listeners:
+            self._announce((ev,))
         return ev
+
+    def _announce(self, events: Iterable[Event]) -> None:
+        """Call the plugins' ``on_event`` for committed ``events``; a plugin that raises
+        is logged and the others still run."""
+        for ev in events:
+            args = {"event": ev, "task": self._tasks[self._index[ev.task]], "plan": self.plan}
+            for name, function, argnames in self._listeners:
+                try:
+                    function(*(args[a] for a in argnames))
+                except Exception:
+                    _log.exception("plugin %s: on_event failed for event #%s", name, ev.seq)
 
     def _decide(
         self,
@@ -495,7 +530,15 @@ class Tracker:
                 )
 
         spec = self._tasks[i]
-        actor_id = self.policy.check(self.plan, spec, event, actor)
+        verdict = None if self._authorize is None else self._authorize(
+            actor=actor, task=spec, event=event, plan=self.plan)  # fmt: skip
+        if verdict is None:
+            actor_id = self.policy.check(self.plan, spec, event, actor)
+        elif verdict:
+            unit = self.plan.unit(actor)
+            actor_id = actor if unit is None else unit.id
+        else:
+            raise NotPermitted(task, event, actor, (), known=self.plan.unit(actor) is not None)
 
         guarded = self._deps.get(event)
         deps = guarded.get(i) if guarded is not None else None
@@ -601,7 +644,9 @@ class Tracker:
             self._now, self._latest = backup, latest
             del self._tail[logged:]
             self._load(stored)
-            return list(stored[len(stored) - len(events) :])
+            events = list(stored[len(stored) - len(events) :])
+        if self._listeners:
+            self._announce(events)
         return events
 
     def refresh(self) -> int:
