@@ -79,6 +79,8 @@ def print_targets(targets: list[Target]) -> int:
             shown, limit = fmt_s(t.value), fmt_s(t.limit)
         elif t.unit == "x":
             shown, limit = f"{t.value:,.2f}x", f"{t.limit:g}x"
+        elif t.unit == "µs":
+            shown, limit = f"{t.value:,.2f} µs", f"{t.limit:g} µs"
         else:
             shown, limit = f"{t.value:,.0f} {t.unit}", f"{t.limit:,.0f} {t.unit}"
         if t.status == "SKIP":

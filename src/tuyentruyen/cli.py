@@ -28,6 +28,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+import attrs
+import pluggy
+
 from tuyentruyen.__about__ import __version__
 from tuyentruyen.clock import SystemClock
 from tuyentruyen.errors import Conflict, PlanError, TimePhraseError, TuyenTruyenError
@@ -35,6 +38,7 @@ from tuyentruyen.events import Event
 from tuyentruyen.io import dump_plan, event_to_dict, load_plan, plan_to_dict
 from tuyentruyen.lifecycle import EVENT_LABELS_VI, EVENTS, STATE_LABELS, diagram
 from tuyentruyen.model import Plan
+from tuyentruyen.plugins import get_plugin_manager, plugin_info
 from tuyentruyen.status import Summary, TaskStatus
 from tuyentruyen.store import EventLogFile, SQLiteStore, SQLStore, StoreError, open_store
 from tuyentruyen.store.eventlog import os_error_reason
@@ -97,6 +101,15 @@ _T: dict[str, dict[str, str]] = {
         "demo.out": "folder for the demo's files (default: out)",
         "demo.done": "Replayed {events} events of 2023 into {path}",
         "lifecycle.format": "diagram format",
+        "plugins": "list the plugins: name, distribution, version, hooks",
+        "plugins.all": "also the blocked plugins and those that failed to load",
+        "plugins.json": "print JSON",
+        "plugins.none": "no plugins",
+        "plugins.loaded": "",
+        "plugins.hooks": "hooks",
+        "plugins.blocked": " (blocked)",
+        "plugins.failed": " (failed to load: {error})",
+        "plugins.duplicate": " (duplicate name, not loaded)",
         "plan": "plan file (.yaml, .yml or .json)",
         "state": "JSON-lines event log, used without a database "
         "(default: PLAN.events.jsonl beside the plan)",
@@ -196,6 +209,15 @@ _T: dict[str, dict[str, str]] = {
         "demo.out": "thư mục chứa các tệp của bản demo (mặc định: out)",
         "demo.done": "Đã phát lại {events} sự kiện năm 2023 vào {path}",
         "lifecycle.format": "định dạng sơ đồ",
+        "plugins": "liệt kê các plugin: tên, gói phân phối, phiên bản, hook",
+        "plugins.all": "cả các plugin bị chặn và các plugin không nạp được",
+        "plugins.json": "in dạng JSON",
+        "plugins.none": "không có plugin nào",
+        "plugins.loaded": "",
+        "plugins.hooks": "các hook",
+        "plugins.blocked": " (bị chặn)",
+        "plugins.failed": " (lỗi khi nạp: {error})",
+        "plugins.duplicate": " (trùng tên, không nạp)",
         "plan": "tệp kế hoạch (.yaml, .yml hoặc .json)",
         "state": "tệp nhật ký sự kiện JSON-lines, dùng khi không có cơ sở dữ liệu "
         "(mặc định: PLAN.events.jsonl cạnh tệp kế hoạch)",
@@ -350,8 +372,11 @@ def _translate_argparse(message: str, lang: str) -> str:
     return prefix + message
 
 
-def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
-    """The argument parser, with help text in ``lang``."""
+def build_parser(
+    lang: str = "vi", plugins: pluggy.PluginManager | None = None
+) -> argparse.ArgumentParser:
+    """The argument parser, with help text in ``lang`` and the commands ``plugins``
+    add (``register_commands``)."""
     t = _T[lang]
     _Parser.lang = lang
 
@@ -434,6 +459,32 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
     p.add_argument(
         "--format", choices=("mermaid", "dot"), default="mermaid", help=t["lifecycle.format"]
     )
+
+    p = command("plugins", _cmd_plugins)
+    p.add_argument("--all", action="store_true", help=t["plugins.all"])
+    p.add_argument("--json", action="store_true", help=t["plugins.json"])
+
+    if plugins is not None:
+
+        class Registry:
+            """What plugins' ``register_commands`` receive."""
+
+            def add(
+                self,
+                name: str,
+                help_en: str,
+                help_vi: str,
+                setup: Callable[[argparse.ArgumentParser], None],
+                run: Callable[[argparse.Namespace, TextIO], int],
+            ) -> None:
+                text = help_vi if lang == "vi" else help_en
+                p = sub.add_parser(name, help=text, description=text, add_help=False)
+                p.add_argument("-h", "--help", action="help", help=t["help"])
+                p.add_argument("--lang", choices=("vi", "en"), help=t["lang"])
+                setup(p)
+                p.set_defaults(func=run)
+
+        plugins.hook.register_commands(cli=Registry())
     return root
 
 
@@ -1034,6 +1085,24 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_BROKEN
 
 
+def _cmd_plugins(args: argparse.Namespace, out: TextIO) -> int:
+    t = _T[args.lang]
+    found = [p for p in plugin_info(get_plugin_manager()) if args.all or p.status == "loaded"]
+    if args.json:
+        out.write(json.dumps([attrs.asdict(p) for p in found], ensure_ascii=False, indent=2))
+        out.write("\n")
+        return EXIT_OK
+    if not found:
+        out.write(t["plugins.none"] + "\n")
+    for p in found:
+        status = t[f"plugins.{p.status}"].format(error=p.error)
+        hooks = ", ".join(p.hooks) or "-"
+        out.write(
+            f"{p.name}{status}: {p.distribution} {p.version}; {t['plugins.hooks']}: {hooks}\n"
+        )
+    return EXIT_OK
+
+
 def _cmd_lifecycle(args: argparse.Namespace, out: TextIO) -> int:
     out.write(diagram(args.format).rstrip() + "\n")
     return EXIT_OK
@@ -1076,7 +1145,13 @@ def _silence(stream: TextIO) -> None:
 def _run(argv: list[str], out: TextIO, err: TextIO) -> int:
     lang = _pick_lang(argv)
     t = _T[lang]
-    parser = build_parser(lang)
+    try:
+        plugins = get_plugin_manager()
+    except TuyenTruyenError as exc:  # a plugin with a misspelled hook: say which, once
+        for line in exc.lines(lang):
+            err.write(f"{t['error']}: {line}\n")
+        return EXIT_USAGE
+    parser = build_parser(lang, plugins)
     try:
         with contextlib.redirect_stdout(out):  # --help and --version write to stdout
             args = parser.parse_args(argv)

@@ -136,9 +136,9 @@ def make_plugin_manager(
                 infos.append(PluginInfo(ep.name, dist, version, (), "failed", repr(exc)))
                 continue
             register(ep.name, plugin, dist, version)
-    for plugin in plugins:
+    for k, plugin in enumerate(plugins):
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
-        register(name, plugin, "-", "-")
+        register(f"{name}#{k}" if pm.has_plugin(name) else name, plugin, "-", "-")
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

@@ -184,9 +184,10 @@ class Tracker:
             raise PlanError(extra)
         self.plugins = pm
         # Hooks are called only when a plugin implements them: no cost otherwise.
-        self._authorize = pm.hook.authorize if pm.hook.authorize.get_hookimpls() else None
-        self._listeners = [(h.plugin_name, h.function, h.argnames) for h in reversed(
-            pm.hook.on_event.get_hookimpls())]  # fmt: skip
+        # Implementations are called directly, in pluggy's order (last registered first),
+        # each with the arguments it names: a fraction of a general hook call's cost.
+        self._judges = _impls(pm.hook.authorize, ("actor", "task", "event", "plan"))
+        self._listeners = _impls(pm.hook.on_event, ("event", "task", "plan"))
         self.plan = plan
         self.store: Store = store if store is not None else MemoryStore()
         self.policy: Policy = policy if policy is not None else DefaultPolicy()
@@ -452,10 +453,13 @@ class Tracker:
         """Call the plugins' ``on_event`` for committed ``events``; a plugin that raises
         is logged and the others still run."""
         for ev in events:
-            args = {"event": ev, "task": self._tasks[self._index[ev.task]], "plan": self.plan}
-            for name, function, argnames in self._listeners:
+            args = (ev, self._tasks[self._index[ev.task]], self.plan)
+            for name, function, picks in self._listeners:
                 try:
-                    function(*(args[a] for a in argnames))
+                    if picks is None:
+                        function(*args)
+                    else:
+                        function(*[args[k] for k in picks])
                 except Exception:
                     _log.exception("plugin %s: on_event failed for event #%s", name, ev.seq)
 
@@ -530,8 +534,13 @@ class Tracker:
                 )
 
         spec = self._tasks[i]
-        verdict = None if self._authorize is None else self._authorize(
-            actor=actor, task=spec, event=event, plan=self.plan)  # fmt: skip
+        verdict = None
+        if self._judges:
+            args = (actor, spec, event, self.plan)
+            for _, judge, picks in self._judges:
+                verdict = judge(*args) if picks is None else judge(*[args[k] for k in picks])
+                if verdict is not None:
+                    break
         if verdict is None:
             actor_id = self.policy.check(self.plan, spec, event, actor)
         elif verdict:
@@ -812,6 +821,21 @@ class Tracker:
         store = MemoryStore()
         store.append(plan, list(events))
         return cls(plan, store=store, **kwargs)
+
+
+def _impls(caller: Any, spec: tuple[str, ...]) -> list[tuple[str, Any, tuple[int, ...] | None]]:
+    """``(plugin name, function, positions of its arguments in spec)`` of a hook's
+    implementations in call order; positions None when it takes the whole spec."""
+    impls = caller.get_hookimpls()
+    if any(impl.hookwrapper or impl.wrapper for impl in impls):
+        # Wrappers need pluggy's own call: one pseudo-implementation makes it.
+        return [(caller.name, lambda *args: caller(**dict(zip(spec, args, strict=True))), None)]
+    whole = tuple(range(len(spec)))
+    out = []
+    for impl in reversed(impls):
+        picks = tuple(spec.index(a) for a in impl.argnames)
+        out.append((impl.plugin_name, impl.function, None if picks == whole else picks))
+    return out
 
 
 _RANK_NAME = {rank: state for state, rank in PROGRESS_RANK.items()}
