@@ -24,4 +24,4 @@ def test_quick_run_prints_both_contenders_and_the_target() -> None:
     out = proc.stdout
     assert re.search(r"fire, no plugin hooks\s+\d+\.\d\d µs/event", out), out
     assert re.search(r"fire, two no-op plugins\s+\d+\.\d\d µs/event", out), out
-    assert re.search(r"(PASS|FAIL)  hook dispatch per fire, two no-op plugins", out), out
+    assert re.search(r"(PASS|FAIL)  hook dispatch added per fire, two no-op plugins", out), out
