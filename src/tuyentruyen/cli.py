@@ -102,6 +102,19 @@ _T: dict[str, dict[str, str]] = {
         "demo.done": "Replayed {events} events of 2023 into {path}",
         "lifecycle.format": "diagram format",
         "plugins": "list the plugins: name, distribution, version, hooks",
+        "deliver": "send the outbox's pending notifications through the configured backends",
+        "deliver.config": "configuration file (TOML; default $TUYENTRUYEN_CONFIG; without "
+        "one, the console backend)",
+        "deliver.attempts": "attempts per message and backend before it is marked failed",
+        "deliver.done": "{backend}: {sent} sent, {retried} to retry, {failed} failed",
+        "deliver.nothing": "nothing to deliver",
+        "outbox": "show notifications not yet delivered, failed ones first, with their last error",
+        "outbox.empty": "every notification has been delivered",
+        "outbox.row": "#{id} {plan} event {seq} -> {backend}: {status}, {attempts} attempt(s)"
+        "{error}",
+        "outbox.status.failed": "failed",
+        "outbox.status.retry": "to retry",
+        "outbox.status.sending": "being sent",
         "plugins.all": "also the blocked plugins and those that failed to load",
         "plugins.json": "print JSON",
         "plugins.none": "no plugins",
@@ -210,6 +223,19 @@ _T: dict[str, dict[str, str]] = {
         "demo.done": "Đã phát lại {events} sự kiện năm 2023 vào {path}",
         "lifecycle.format": "định dạng sơ đồ",
         "plugins": "liệt kê các plugin: tên, gói phân phối, phiên bản, hook",
+        "deliver": "gửi các thông báo đang chờ trong hộp thư đi qua các kênh đã cấu hình",
+        "deliver.config": "tệp cấu hình (TOML; mặc định $TUYENTRUYEN_CONFIG; nếu không có, "
+        "dùng kênh console)",
+        "deliver.attempts": "số lần thử mỗi thông báo trên mỗi kênh trước khi đánh dấu thất bại",
+        "deliver.done": "{backend}: đã gửi {sent}, chờ gửi lại {retried}, thất bại {failed}",
+        "deliver.nothing": "không có gì để gửi",
+        "outbox": "xem các thông báo chưa gửi được, thất bại trước, kèm lỗi gần nhất",
+        "outbox.empty": "mọi thông báo đã được gửi",
+        "outbox.row": "#{id} {plan} sự kiện {seq} -> {backend}: {status}, đã thử {attempts} lần"
+        "{error}",
+        "outbox.status.failed": "thất bại",
+        "outbox.status.retry": "chờ gửi lại",
+        "outbox.status.sending": "đang gửi",
         "plugins.all": "cả các plugin bị chặn và các plugin không nạp được",
         "plugins.json": "in dạng JSON",
         "plugins.none": "không có plugin nào",
@@ -459,6 +485,15 @@ def build_parser(
     p.add_argument(
         "--format", choices=("mermaid", "dot"), default="mermaid", help=t["lifecycle.format"]
     )
+
+    p = command("deliver", _cmd_deliver)
+    p.add_argument("--db", metavar="DB", help=t["db"])
+    p.add_argument("--config", metavar="FILE", help=t["deliver.config"])
+    p.add_argument("--max-attempts", type=int, default=8, help=t["deliver.attempts"])
+
+    p = command("outbox", _cmd_outbox)
+    p.add_argument("--db", metavar="DB", help=t["db"])
+    p.add_argument("--json", action="store_true", help=t["status.json"])
 
     p = command("plugins", _cmd_plugins)
     p.add_argument("--all", action="store_true", help=t["plugins.all"])
@@ -1083,6 +1118,54 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         t[key].format(db=where, plan=plan, seq=seq, reason=_verify_reason(reason, lang)) + "\n"
     )
     return EXIT_BROKEN
+
+
+def _cmd_deliver(args: argparse.Namespace, out: TextIO) -> int:
+    import time as clock
+
+    from tuyentruyen.delivery import Deliverer, config_path, load_config, notifiers_from
+
+    t = _T[args.lang]
+    store = _open_db(args, _require_db(args), create=False)
+    path = config_path(args.config)
+    config = load_config(path) if path is not None else {}
+    notifiers = notifiers_from(config, get_plugin_manager())
+    report = Deliverer(
+        store, notifiers, now=clock.time, max_attempts=args.max_attempts, lang=args.lang
+    ).run()
+    if not any((report.sent, report.retried, report.failed)):
+        out.write(t["deliver.nothing"] + "\n")
+    for backend in notifiers:
+        counts = [report.sent.get(backend, 0), report.retried.get(backend, 0)]
+        counts.append(report.failed.get(backend, 0))
+        if any(counts):
+            sent, retried, failed = counts
+            line = t["deliver.done"].format(
+                backend=backend, sent=sent, retried=retried, failed=failed
+            )
+            out.write(line + "\n")
+    return EXIT_OK
+
+
+def _cmd_outbox(args: argparse.Namespace, out: TextIO) -> int:
+    t = _T[args.lang]
+    store = _open_db(args, _require_db(args), create=False)
+    rows = store.outbox_status()
+    if args.json:
+        keys = ("id", "plan", "seq", "kind", "backend", "status", "attempts", "error", "next_at")
+        out.write(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], ensure_ascii=False))
+        out.write("\n")
+        return EXIT_OK
+    if not rows:
+        out.write(t["outbox.empty"] + "\n")
+    for oid, plan, seq, _kind, backend, status, attempts, error, _next in rows:
+        shown = t.get(f"outbox.status.{status}", status)
+        line = t["outbox.row"].format(
+            id=oid, plan=plan, seq=seq, backend=backend, status=shown, attempts=attempts,
+            error=f" – {error}" if error else "",
+        )  # fmt: skip
+        out.write(line + "\n")
+    return EXIT_OK
 
 
 def _cmd_plugins(args: argparse.Namespace, out: TextIO) -> int:

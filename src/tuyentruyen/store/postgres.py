@@ -71,6 +71,7 @@ class PostgresStore(SQLStore):
     mark = "%s"
     auto = "BIGSERIAL PRIMARY KEY"
     real = "DOUBLE PRECISION"
+    skip_locked = " FOR UPDATE OF o SKIP LOCKED"
     greatest = "GREATEST"
     outbox_payload = (
         "json_build_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event)::text"

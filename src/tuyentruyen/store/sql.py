@@ -53,7 +53,7 @@ from tuyentruyen.timeexpr import as_local
 __all__ = ["GENESIS", "SCHEMA_VERSION", "SQLStore", "StoreError", "VerifyReport", "canonical"]
 
 #: The database schema this library writes. Older databases are upgraded on open.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: ``prev_hash`` of a plan's first event.
 GENESIS = "0" * 64
 
@@ -204,6 +204,12 @@ MIGRATIONS: tuple[tuple[str | Callable[[SQLStore, Cursor], None], ...], ...] = (
         "UPDATE tt_heads SET head_prev = (SELECT prev_hash FROM tt_events e"
         " WHERE e.plan_id = tt_heads.plan_id AND e.seq = tt_heads.head_seq)",
     ),
+    (  # version 6: delivery of each outbox row by each notification backend
+        "CREATE TABLE tt_deliveries (outbox_id INTEGER NOT NULL, backend TEXT NOT NULL,"
+        " status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+        " next_at {real}, lease_until {real}, sent_at {real},"
+        " PRIMARY KEY (outbox_id, backend))",
+    ),
 )
 
 _RANK = dict(PROGRESS_RANK)
@@ -227,6 +233,8 @@ class SQLStore:
     where = ""
     #: SQL building an outbox row's JSON payload from a ``tt_events`` row.
     outbox_payload = "json_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event)"
+    #: What makes concurrent claimers of outbox rows skip each other's (PostgreSQL).
+    skip_locked = ""
     #: Whether ``executemany`` reports the total of rows it changed (then a batch's
     #: version checks take one round trip).
     batch_rowcount = False
@@ -662,6 +670,89 @@ class SQLStore:
                 (seq, prev, rows[-1][11], plan.id),
             )
         return [*others, *stored]
+
+    # --- notification delivery ----------------------------------------------------------
+
+    def claim_outbox(
+        self, backend: str, now: float, limit: int = 500, lease: float = 300.0
+    ) -> list[tuple[int, str, int, str, str, int]]:
+        """Outbox rows ``backend`` has still to deliver at Unix time ``now``, claimed for
+        ``lease`` seconds (another deliverer skips them meanwhile; a crashed one's claim
+        runs out and the row is tried again): ``(id, plan, seq, kind, payload, attempt)``
+        where ``attempt`` counts this one."""
+        with self._write() as cur:
+            cur.execute(
+                self._q(
+                    "SELECT o.id, o.plan_id, o.seq, o.kind, o.payload, COALESCE(d.attempts, 0) + 1"
+                    " FROM tt_outbox o LEFT JOIN tt_deliveries d"
+                    " ON d.outbox_id = o.id AND d.backend = ?"
+                    " WHERE d.outbox_id IS NULL OR (d.status NOT IN ('sent', 'failed')"
+                    " AND (d.lease_until IS NULL OR d.lease_until <= ?)"
+                    " AND (d.next_at IS NULL OR d.next_at <= ?))"
+                    f" ORDER BY o.id LIMIT ?{self.skip_locked}"
+                ),
+                (backend, now, now, limit),
+            )
+            rows = [
+                (int(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4]), int(r[5]))
+                for r in cur.fetchall()
+            ]
+            cur.executemany(
+                self._q(
+                    "INSERT INTO tt_deliveries (outbox_id, backend, status, attempts, lease_until)"
+                    " VALUES (?, ?, 'sending', 1, ?) ON CONFLICT (outbox_id, backend) DO UPDATE"
+                    " SET status = 'sending', attempts = tt_deliveries.attempts + 1,"
+                    " lease_until = excluded.lease_until"
+                ),
+                [(r[0], backend, now + lease) for r in rows],
+            )
+        return rows
+
+    def record_delivery(
+        self,
+        outbox_id: int,
+        backend: str,
+        *,
+        now: float,
+        error: str | None = None,
+        retry_at: float | None = None,
+    ) -> None:
+        """The result of a claimed delivery: sent (no ``error``), to be retried at
+        ``retry_at``, or failed for good (an ``error`` and no ``retry_at``)."""
+        status = "sent" if error is None else ("retry" if retry_at is not None else "failed")
+        with self._write() as cur:
+            cur.execute(
+                self._q(
+                    "UPDATE tt_deliveries SET status = ?, last_error = ?, next_at = ?,"
+                    " sent_at = ?, lease_until = NULL WHERE outbox_id = ? AND backend = ?"
+                ),
+                (status, error, retry_at, now if error is None else None, outbox_id, backend),
+            )
+
+    def outbox_status(self) -> list[tuple[Any, ...]]:
+        """Every delivery not yet sent: ``(outbox id, plan, seq, kind, backend, status,
+        attempts, last error, next attempt)``, failed ones first."""
+        with self._read() as cur:
+            cur.execute(
+                "SELECT o.id, o.plan_id, o.seq, o.kind, d.backend, d.status, d.attempts,"
+                " d.last_error, d.next_at FROM tt_deliveries d JOIN tt_outbox o"
+                " ON o.id = d.outbox_id WHERE d.status <> 'sent'"
+                " ORDER BY d.status = 'failed' DESC, o.id, d.backend"
+            )
+            return [tuple(r) for r in cur.fetchall()]
+
+    def pending_count(self, backend: str) -> int:
+        """Outbox rows ``backend`` has not delivered (nor given up on)."""
+        with self._read() as cur:
+            cur.execute(
+                self._q(
+                    "SELECT count(*) FROM tt_outbox o WHERE NOT EXISTS (SELECT 1 FROM"
+                    " tt_deliveries d WHERE d.outbox_id = o.id AND d.backend = ?"
+                    " AND d.status IN ('sent', 'failed'))"
+                ),
+                (backend,),
+            )
+            return int(cur.fetchone()[0])
 
     def _task_update(self, rank: int, report: bool) -> str:
         """The version-checked update of a task row for an event to a state of progress

@@ -1,0 +1,198 @@
+"""Delivering the outbox (``tuyentruyen deliver``) on SQLite and PostgreSQL: every event
+reaches every backend once, a failing backend is retried and does not hold up the
+others, two deliverers at once never send a message twice."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from clirun import cli, ok
+from tuyentruyen import FixedClock, Plan, Tracker
+from tuyentruyen.delivery import Deliverer, notifiers_from, render_event
+from tuyentruyen.notify import Message
+from tuyentruyen.plugins import make_plugin_manager
+from tuyentruyen.store import SQLiteStore, SQLStore
+from tuyentruyen.store.postgres import PostgresStore
+
+MARCH = datetime(2023, 3, 20, 9, 0)
+
+
+class Recorder:
+    """A backend that keeps what it is sent (thread-safe)."""
+
+    def __init__(self, fail: int = 0) -> None:
+        self.sent: list[Message] = []
+        self.fail = fail  # raise on this many calls first
+        self.lock = threading.Lock()
+
+    def send(self, message: Message) -> None:
+        with self.lock:
+            if self.fail:
+                self.fail -= 1
+                raise ConnectionError("máy chủ không phản hồi")
+            self.sent.append(message)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def fired(store: SQLStore, plan: Plan) -> Tracker:
+    store.save_plan(plan)
+    t = Tracker(plan, store=store, clock=FixedClock(datetime(2023, 12, 31)))
+    t.fire("2.6", "issue", actor="tt-bc-xb", at=MARCH)
+    t.fire("2.6", "start", actor="tt-bc-xb", at=MARCH)
+    t.fire("2.1", "issue", actor=plan.task("2.1").lead, at=MARCH)
+    return t
+
+
+def reopen(store: SQLStore) -> SQLStore:
+    if isinstance(store, SQLiteStore):
+        return SQLiteStore(store.path)
+    assert isinstance(store, PostgresStore)
+    return PostgresStore(store.dsn, schema=store.schema)
+
+
+def test_every_event_reaches_each_backend_once(sql_store: SQLStore, seed_plan: Plan) -> None:
+    tracker = fired(sql_store, seed_plan)
+    a, b = Recorder(), Recorder()
+    deliver = Deliverer(sql_store, {"a": a, "b": b}, now=Clock())
+    report = deliver.run()
+    assert report.sent == {"a": 3, "b": 3}
+    assert [m.id for m in a.sent] == [f"{seed_plan.id}/event/{k}" for k in (1, 2, 3)]
+    assert [m.id for m in b.sent] == [m.id for m in a.sent]
+    first = a.sent[0]
+    task = seed_plan.task("2.6")
+    assert first.subject == f"[{seed_plan.id}] Nhiệm vụ 2.6: ban hành"
+    assert first.units[0] == task.lead
+    assert set(task.support) <= set(first.units)
+    assert set(seed_plan.receivers_for(task)) <= set(first.units)
+    assert "Đơn vị chủ trì" in first.body
+    assert first.body.endswith("triển khai thực hiện và báo cáo tiến độ theo kế hoạch.")
+    assert Deliverer(sql_store, {"a": a, "b": b}, now=Clock()).run().sent == {}
+    tracker.fire("2.6", "report", actor="tt-bc-xb", at=MARCH)
+    assert deliver.run().sent == {"a": 1, "b": 1}  # only the new event
+    assert sql_store.outbox_status() == []
+
+
+def test_a_failing_backend_is_retried_and_does_not_hold_up_the_others(
+    sql_store: SQLStore, seed_plan: Plan
+) -> None:
+    fired(sql_store, seed_plan)
+    good, flaky = Recorder(), Recorder(fail=4)
+    clock = Clock()
+    deliver = Deliverer(
+        sql_store, {"good": good, "flaky": flaky}, now=clock, max_attempts=3, backoff=10
+    )
+    report = deliver.run()
+    assert report.sent == {"good": 3}
+    assert report.retried == {"flaky": 3}
+    pending = sql_store.outbox_status()
+    assert {(r[4], r[5], r[6]) for r in pending} == {("flaky", "retry", 1)}
+    assert all("máy chủ không phản hồi" in r[7] for r in pending)
+    assert deliver.run().sent == {}  # not yet: the backoff has not passed
+    clock.t += 10
+    report = deliver.run()  # second attempts: one more failure, then the rest go
+    assert report.retried == {"flaky": 1}
+    assert report.sent == {"flaky": 2}
+    clock.t += 20
+    assert deliver.run().sent == {"flaky": 1}
+    assert sorted(m.id for m in flaky.sent) == sorted(m.id for m in good.sent)
+    assert sql_store.outbox_status() == []
+
+
+def test_after_the_last_attempt_a_message_is_marked_failed_with_its_error(
+    sql_store: SQLStore, seed_plan: Plan
+) -> None:
+    fired(sql_store, seed_plan)
+    dead = Recorder(fail=10**6)
+    clock = Clock()
+    deliver = Deliverer(sql_store, {"dead": dead}, now=clock, max_attempts=2, backoff=1)
+    assert deliver.run().retried == {"dead": 3}
+    clock.t += 1
+    assert deliver.run().failed == {"dead": 3}
+    clock.t += 3600
+    assert deliver.run().failed == {}  # given up: not tried again
+    rows = sql_store.outbox_status()
+    assert [(r[5], r[6]) for r in rows] == [("failed", 2)] * 3
+    assert rows[0][7] == "ConnectionError: máy chủ không phản hồi"
+
+
+def test_two_deliverers_at_once_send_each_message_once(
+    sql_store: SQLStore, seed_plan: Plan
+) -> None:
+    sql_store.save_plan(seed_plan)
+    t = Tracker(seed_plan, store=sql_store, clock=FixedClock(datetime(2023, 12, 31)))
+    for task in seed_plan.tasks:
+        t.fire(task.id, "issue", actor=task.lead, at=MARCH)
+    sent: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    class Count:
+        def send(self, message: Message) -> None:
+            with lock:
+                sent[message.id] += 1
+
+    def worker() -> None:
+        store = reopen(sql_store)  # a connection of its own, as another process has
+        try:
+            Deliverer(store, {"count": Count()}, now=Clock(), batch=3, concurrency=2).run()
+        finally:
+            store.close()  # type: ignore[attr-defined]
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert len(sent) == len(seed_plan.tasks)
+    assert set(sent.values()) == {1}
+
+
+def test_messages_in_english(seed_plan: Plan) -> None:
+    payload = {"plan": seed_plan.id, "seq": 7, "task": "2.6", "event": "report"}
+    message = render_event(seed_plan, 1, payload, lang="en")
+    assert message.subject == f"[{seed_plan.id}] Task 2.6: report"
+    assert message.id == f"{seed_plan.id}/event/7"
+    assert "Next: the receiving unit reviews the report" in message.body
+
+
+def test_an_unknown_backend_in_the_configuration_is_named() -> None:
+    from tuyentruyen.delivery import ConfigError
+
+    with pytest.raises(ConfigError, match="'pigeon'"):
+        notifiers_from({"notify": {"pigeon": {}}}, make_plugin_manager(entry_points=False))
+
+
+def test_deliver_and_outbox_commands(
+    tmp_path: Path, seed_plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "plan.db"
+    store = SQLiteStore(db)
+    fired(store, seed_plan)
+    store.close()
+    assert ok(cli("outbox", "--db", db)).out == "mọi thông báo đã được gửi\n"
+    config = tmp_path / "tt.toml"
+    config.write_text("[notify.console]\n", encoding="utf-8")
+    result = ok(cli("deliver", "--db", db, "--config", config))
+    assert result.out.splitlines()[-1] == "console: đã gửi 3, chờ gửi lại 0, thất bại 0"
+    printed = capsys.readouterr().out
+    assert f"[{seed_plan.id}/event/1] -> tt-bc-xb" in printed
+    assert ok(cli("--lang", "en", "deliver", "--db", db)).out == "nothing to deliver\n"
+    config.write_text("[notify.pigeon]\n", encoding="utf-8")
+    bad = cli("deliver", "--db", db, "--config", config)
+    assert bad.code == 2
+    assert bad.err.startswith("lỗi: [notify.pigeon]: không có plugin nào cung cấp 'pigeon'")
+    config.write_text("[notify\n", encoding="utf-8")
+    broken = cli("--lang", "en", "deliver", "--db", db, "--config", config)
+    assert broken.code == 2
+    assert f"{config}: not valid TOML" in broken.err
