@@ -109,6 +109,10 @@ _T: dict[str, dict[str, str]] = {
         "deliver.done": "{backend}: {sent} sent, {retried} to retry, {failed} failed",
         "deliver.nothing": "nothing to deliver",
         "outbox": "show notifications not yet delivered, failed ones first, with their last error",
+        "remind": "queue the reminders due at a moment (deadlines, periodic reports), each once",
+        "remind.at": "the moment (default: now)",
+        "remind.lead": "working days ahead to remind of a deadline (default 3)",
+        "remind.done": "{plan}: {new} new reminder(s) queued ({due} due at this moment)",
         "outbox.empty": "every notification has been delivered",
         "outbox.row": "#{id} {plan} event {seq} -> {backend}: {status}, {attempts} attempt(s)"
         "{error}",
@@ -230,6 +234,11 @@ _T: dict[str, dict[str, str]] = {
         "deliver.done": "{backend}: đã gửi {sent}, chờ gửi lại {retried}, thất bại {failed}",
         "deliver.nothing": "không có gì để gửi",
         "outbox": "xem các thông báo chưa gửi được, thất bại trước, kèm lỗi gần nhất",
+        "remind": "xếp hàng các nhắc việc đến hạn tại một thời điểm (hạn nhiệm vụ, báo cáo "
+        "định kỳ), mỗi nhắc việc một lần",
+        "remind.at": "thời điểm (mặc định: bây giờ)",
+        "remind.lead": "nhắc trước hạn bao nhiêu ngày làm việc (mặc định 3)",
+        "remind.done": "{plan}: đã xếp hàng {new} nhắc việc mới ({due} nhắc việc đến hạn)",
         "outbox.empty": "mọi thông báo đã được gửi",
         "outbox.row": "#{id} {plan} sự kiện {seq} -> {backend}: {status}, đã thử {attempts} lần"
         "{error}",
@@ -490,6 +499,13 @@ def build_parser(
     p.add_argument("--db", metavar="DB", help=t["db"])
     p.add_argument("--config", metavar="FILE", help=t["deliver.config"])
     p.add_argument("--max-attempts", type=int, default=8, help=t["deliver.attempts"])
+
+    p = command("remind", _cmd_remind)
+    p.add_argument("--db", metavar="DB", help=t["db"])
+    p.add_argument("--plan", metavar="ID", help=t["verify.plan"])
+    p.add_argument("--at", metavar="DATETIME", help=t["remind.at"])
+    p.add_argument("--lead", type=int, default=3, help=t["remind.lead"])
+    p.add_argument("--config", metavar="FILE", help=t["deliver.config"])
 
     p = command("outbox", _cmd_outbox)
     p.add_argument("--db", metavar="DB", help=t["db"])
@@ -1144,6 +1160,31 @@ def _cmd_deliver(args: argparse.Namespace, out: TextIO) -> int:
                 backend=backend, sent=sent, retried=retried, failed=failed
             )
             out.write(line + "\n")
+    return EXIT_OK
+
+
+def _cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
+    from tuyentruyen.delivery import config_path, load_config
+    from tuyentruyen.remind import reminders
+    from tuyentruyen.workdays import WorkCalendar
+
+    t = _T[args.lang]
+    target = _require_db(args)
+    store = _open_db(args, target, create=False)
+    path = config_path(args.config)
+    config = load_config(path) if path is not None else {}
+    calendar = WorkCalendar.from_config(config.get("calendar") or {})
+    at = (
+        SystemClock().now()
+        if args.at is None
+        else _parse_moment(args.at, args.lang, end_of_date=False)
+    )
+    ids = [_known_plan(args, store, target, args.plan)] if args.plan else store.plan_ids()
+    for plan_id in ids:
+        tracker = Tracker(store.load_plan(plan_id), store=store, clock=SystemClock())
+        due = reminders(tracker, at, lead=args.lead, calendar=calendar, lang=args.lang)
+        new = store.queue(plan_id, [(r.key, r.message.kind, r.payload()) for r in due])
+        out.write(t["remind.done"].format(plan=plan_id, new=new, due=len(due)) + "\n")
     return EXIT_OK
 
 

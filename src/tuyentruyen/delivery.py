@@ -31,6 +31,7 @@ from tuyentruyen.lifecycle import EVENT_LABELS_VI, STATE_LABELS
 from tuyentruyen.model import Plan
 from tuyentruyen.notify import Message
 from tuyentruyen.plugins import collect
+from tuyentruyen.remind import REMINDER_KINDS, message_from_payload
 from tuyentruyen.store.sql import SQLStore
 from tuyentruyen.timeexpr import format_date
 
@@ -237,9 +238,12 @@ class Deliverer:
         """The message of an outbox row, or why there is none."""
         outbox_id, plan_id, _seq, kind, payload, _attempt = row
         try:
-            if kind != "event":
-                raise ValueError(f"unknown outbox kind {kind!r}")
-            return render_event(self._plan(plan_id), outbox_id, json.loads(payload), self.lang)
+            if kind == "event":
+                data = json.loads(payload)
+                return render_event(self._plan(plan_id), outbox_id, data, self.lang)
+            if kind in REMINDER_KINDS:
+                return message_from_payload(payload)  # rendered when it was queued
+            raise ValueError(f"unknown outbox kind {kind!r}")
         except Exception as exc:
             return f"{type(exc).__name__}: {exc}"[:500]
 

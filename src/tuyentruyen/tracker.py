@@ -709,6 +709,15 @@ class Tracker:
         """The event log, oldest first."""
         return tuple(map(from_row, self._rows()))
 
+    def reporters(self, start: date, end: date) -> set[str]:
+        """Units that recorded a ``report`` dated from ``start`` up to (not including)
+        ``end``, local days."""
+        found = set()
+        for row in self._rows():
+            if row[2] == "report" and start <= row[6].date() < end:
+                found.add(row[5])
+        return found
+
     def history(self, task: str) -> list[Event]:
         """Events of one task, oldest first."""
         self._i(task)

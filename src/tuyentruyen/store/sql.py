@@ -53,7 +53,7 @@ from tuyentruyen.timeexpr import as_local
 __all__ = ["GENESIS", "SCHEMA_VERSION", "SQLStore", "StoreError", "VerifyReport", "canonical"]
 
 #: The database schema this library writes. Older databases are upgraded on open.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: ``prev_hash`` of a plan's first event.
 GENESIS = "0" * 64
 
@@ -209,6 +209,10 @@ MIGRATIONS: tuple[tuple[str | Callable[[SQLStore, Cursor], None], ...], ...] = (
         " status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
         " next_at {real}, lease_until {real}, sent_at {real},"
         " PRIMARY KEY (outbox_id, backend))",
+    ),
+    (  # version 7: reminders queued once per key, whoever runs 'remind' and how often
+        "ALTER TABLE tt_outbox ADD COLUMN msg_key TEXT",
+        "CREATE UNIQUE INDEX tt_outbox_key ON tt_outbox (plan_id, msg_key)",
     ),
 )
 
@@ -728,6 +732,22 @@ class SQLStore:
                 ),
                 (status, error, retry_at, now if error is None else None, outbox_id, backend),
             )
+
+    def queue(self, plan_id: str, messages: Sequence[tuple[str, str, str]]) -> int:
+        """Queue ``(key, kind, payload JSON)`` messages in the outbox, each key once per
+        plan however often (or from however many processes) it is queued; returns how
+        many were new."""
+        if not messages:
+            return 0
+        with self._write() as cur:
+            cur.executemany(
+                self._q(
+                    "INSERT INTO tt_outbox (plan_id, seq, kind, payload, msg_key)"
+                    " VALUES (?, 0, ?, ?, ?) ON CONFLICT (plan_id, msg_key) DO NOTHING"
+                ),
+                [(plan_id, kind, payload, key) for key, kind, payload in messages],
+            )
+            return int(cur.rowcount)  # rows inserted: a known key inserts none
 
     def outbox_status(self) -> list[tuple[Any, ...]]:
         """Every delivery not yet sent: ``(outbox id, plan, seq, kind, backend, status,

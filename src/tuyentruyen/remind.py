@@ -1,0 +1,196 @@
+"""Reminders: what is due at a moment, queued in the outbox once each.
+
+:func:`reminders` computes, for a tracker at a moment, the messages due then:
+
+- ``due_soon``: a task's deadline (issue its sub-plan; finish the work) is ``lead``
+  working days away or less, and not met;
+- ``overdue``: the deadline passed and is not met;
+- ``report_due``: the periodic report ("báo cáo trước ngày 15 hằng tháng") is due in
+  ``lead`` working days or less, to every unit that owes it;
+- ``report_overdue``: the due day passed and a unit with work under way sent no report
+  since the previous due day.
+
+Each carries a key (``overdue:2.6:window_end:2023-09-15``): :meth:`SQLStore.queue`
+keeps one row per key, so ``tuyentruyen remind`` may run every few minutes, from several
+machines, and each reminder is sent once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import attrs
+
+from tuyentruyen.notify import Message
+from tuyentruyen.status import Deadline
+from tuyentruyen.tracker import Tracker
+from tuyentruyen.workdays import WorkCalendar
+
+__all__ = ["REMINDER_KINDS", "Reminder", "message_from_payload", "reminders"]
+
+_ACTIVE = frozenset(("issued", "in_progress", "reported"))
+#: Outbox kinds of reminders (their payload is the message itself).
+REMINDER_KINDS = frozenset(("due_soon", "overdue", "report_due", "report_overdue"))
+
+
+@attrs.frozen
+class Reminder:
+    """A message with the key that keeps it from being queued twice."""
+
+    key: str
+    message: Message
+
+    def payload(self) -> str:
+        """The outbox payload: the message as JSON."""
+        return json.dumps(attrs.asdict(self.message), ensure_ascii=False, default=str)
+
+
+def message_from_payload(payload: str) -> Message:
+    """The message of a reminder's outbox payload."""
+    data: dict[str, Any] = json.loads(payload)
+    data["units"] = tuple(data.get("units", ()))
+    return Message(**data)
+
+
+def reminders(
+    tracker: Tracker,
+    at: datetime,
+    *,
+    lead: int = 3,
+    calendar: WorkCalendar | None = None,
+    lang: str = "vi",
+) -> list[Reminder]:
+    """Every reminder due at ``at``, for ``lead`` working days ahead."""
+    cal = calendar or WorkCalendar()
+    today = at.date()
+    return [
+        *_deadlines(tracker, at, today, lead, cal, lang),
+        *_reports(tracker, today, lead, cal, lang),
+    ]
+
+
+def _deadlines(
+    tracker: Tracker, at: datetime, today: date, lead: int, cal: WorkCalendar, lang: str
+) -> Iterator[Reminder]:
+    plan = tracker.plan
+    # Calendar days cover the working days (holidays only make the span longer).
+    span = 2 * lead + 16
+    for item in tracker.due_soon(at, days=span):
+        for deadline in item.deadlines:
+            if cal.working_days_before(deadline.day, lead) <= today:
+                yield _deadline(plan, item.task, deadline, "due_soon", cal, lang)
+    for item in tracker.overdue(at):
+        for deadline in item.deadlines:
+            yield _deadline(plan, item.task, deadline, "overdue", cal, lang)
+
+
+def _deadline(
+    plan: Any, task: Any, deadline: Deadline, kind: str, cal: WorkCalendar, lang: str
+) -> Reminder:
+    when = cal.describe(deadline.day, lang)
+    what = {
+        ("plan_due", "vi"): "ban hành kế hoạch thực hiện",
+        ("window_end", "vi"): "hoàn thành nhiệm vụ",
+        ("plan_due", "en"): "issue its implementation plan",
+        ("window_end", "en"): "finish the task",
+    }[(deadline.kind, lang)]
+    if lang == "vi":
+        head = "Nhắc việc" if kind == "due_soon" else "Quá hạn"
+        subject = f"{head}: nhiệm vụ {task.id} – hạn {what} {when}"
+        body = (
+            f"Nhiệm vụ {task.id} – {task.title}\n"
+            f"Đơn vị chủ trì: {plan.unit_name(task.lead)}.\n"
+            + (
+                f"Hạn {what}: {when}. Đề nghị đơn vị bảo đảm đúng tiến độ."
+                if kind == "due_soon"
+                else f"Đã quá hạn {what} ({when}). Đề nghị đơn vị khẩn trương thực hiện và báo cáo."
+            )
+        )
+    else:
+        head = "Reminder" if kind == "due_soon" else "Overdue"
+        subject = f"{head}: task {task.id} – {what} by {when}"
+        body = f"Task {task.id} – {task.title}\nLead unit: {plan.unit_name(task.lead)}.\n" + (
+            f"Deadline to {what}: {when}."
+            if kind == "due_soon"
+            else f"The deadline to {what} ({when}) has passed: please act and report."
+        )
+    key = f"{kind}:{task.id}:{deadline.kind}:{deadline.day.isoformat()}"
+    units = tuple(dict.fromkeys((task.lead, *task.support)))
+    return Reminder(
+        key,
+        Message(
+            id=f"{plan.id}/{key}", kind=kind, plan=plan.id, units=units, subject=subject,
+            body=body, task=task.id,
+            data={"deadline": deadline.day.isoformat(), "deadline_kind": deadline.kind},
+            lang=lang,
+        ),
+    )  # fmt: skip
+
+
+def _reports(
+    tracker: Tracker, today: date, lead: int, cal: WorkCalendar, lang: str
+) -> Iterator[Reminder]:
+    plan = tracker.plan
+    states = tracker.states()
+    for rule in plan.reporting:
+        owing = rule.from_ or tuple(dict.fromkeys(t.lead for t in plan.tasks))
+        active = {t.lead for t in plan.tasks if states[t.id] in _ACTIVE and t.lead in owing}
+        upcoming = rule.next_due(today - timedelta(days=1))  # today counts as upcoming
+        if cal.working_days_before(upcoming, lead) <= today:
+            for unit in sorted(active):
+                yield _report(plan, rule, upcoming, unit, "report_due", cal, lang)
+        # The last due day that has passed, and who sent nothing in the period before it.
+        passed = rule.next_due(_months_back(today, rule.every))
+        while rule.next_due(passed) <= today - timedelta(days=1):
+            passed = rule.next_due(passed)
+        if passed >= today:
+            continue
+        start = _months_back(passed, rule.every)
+        reported = tracker.reporters(start, passed)
+        for unit in sorted(active - reported):
+            yield _report(plan, rule, passed, unit, "report_overdue", cal, lang)
+
+
+def _months_back(day: date, every: str) -> date:
+    months = 3 if every == "quarter" else 1
+    year, month = day.year, day.month - months
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1)
+
+
+def _report(
+    plan: Any, rule: Any, due: date, unit: str, kind: str, cal: WorkCalendar, lang: str
+) -> Reminder:
+    when = cal.describe(due, lang)
+    to = plan.unit_name(rule.to)
+    if lang == "vi":
+        subject = (
+            f"Nhắc báo cáo định kỳ: gửi {to} trước {when}"
+            if kind == "report_due"
+            else f"Chưa gửi báo cáo định kỳ hạn {when}"
+        )
+        body = (
+            f"Báo cáo định kỳ ({rule.text or 'theo kế hoạch'}) gửi {to}, hạn {when}."
+            if kind == "report_due"
+            else f"Đơn vị chưa gửi báo cáo định kỳ cho {to}, hạn {when}. Đề nghị gửi ngay."
+        )
+    else:
+        subject = (
+            f"Periodic report due to {to} before {when}"
+            if kind == "report_due"
+            else f"Periodic report to {to} missed ({when})"
+        )
+        body = subject + "."
+    key = f"{kind}:{rule.to}:{due.isoformat()}:{unit}"
+    return Reminder(
+        key,
+        Message(
+            id=f"{plan.id}/{key}", kind=kind, plan=plan.id, units=(unit,),
+            subject=subject, body=body, data={"due": due.isoformat(), "to": rule.to},
+            lang=lang,
+        ),
+    )  # fmt: skip
