@@ -94,6 +94,7 @@ from tuyentruyen import (
     Window,
     lifecycle,
 )
+from tuyentruyen.plugins import make_plugin_manager
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the shared _report module
 from _report import Report, Target, fmt_s, pkg, print_targets
@@ -186,7 +187,12 @@ def build_plan(specs: Sequence[Spec]) -> Plan:
 
 
 def new_tracker(plan: Plan) -> Tracker:
-    return Tracker(plan, clock=FixedClock(CLOCK_NOW))
+    # The core alone: plugins installed in the environment (the in-repo example plugin
+    # watches every event) are not part of what is compared; bench_plugins.py measures
+    # hook dispatch.
+    return Tracker(
+        plan, clock=FixedClock(CLOCK_NOW), plugins=make_plugin_manager(entry_points=False)
+    )
 
 
 # --- the peers -------------------------------------------------------------------------

@@ -1183,7 +1183,10 @@ def _cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     for plan_id in ids:
         tracker = Tracker(store.load_plan(plan_id), store=store, clock=SystemClock())
         due = reminders(tracker, at, lead=args.lead, calendar=calendar, lang=args.lang)
-        new = store.queue(plan_id, [(r.key, r.message.kind, r.payload()) for r in due])
+        known = store.outbox_keys(plan_id)  # only new reminders are written out
+        new = store.queue(
+            plan_id, [(r.key, r.kind, r.payload()) for r in due if r.key not in known]
+        )
         out.write(t["remind.done"].format(plan=plan_id, new=new, due=len(due)) + "\n")
     return EXIT_OK
 

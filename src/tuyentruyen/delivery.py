@@ -218,6 +218,7 @@ class Deliverer:
                     # spread over threads (the store's connection is not shared).
                     messages = [self._render(row) for row in rows]
                     outcomes = list(pool.map(_attempt, [notifier] * len(messages), messages))
+                    results = []
                     for row, error in zip(rows, outcomes, strict=True):
                         attempt = row[5]
                         retry_at = None
@@ -228,10 +229,9 @@ class Deliverer:
                         else:
                             counts = retried
                             retry_at = self.now() + min(3600.0, self.backoff * 2 ** (attempt - 1))
-                        self.store.record_delivery(
-                            row[0], name, now=self.now(), error=error, retry_at=retry_at
-                        )
+                        results.append((row[0], error, retry_at))
                         counts[name] = counts.get(name, 0) + 1
+                    self.store.record_deliveries(name, results, now=self.now())
         return DeliveryReport(sent, retried, failed)
 
     def _render(self, row: tuple[int, str, int, str, str, int]) -> Message | str:

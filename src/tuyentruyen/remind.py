@@ -17,15 +17,16 @@ machines, and each reminder is sent once.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
 
 from tuyentruyen.notify import Message
-from tuyentruyen.status import Deadline
+from tuyentruyen.status import Deadline, deadline_hits
 from tuyentruyen.tracker import Tracker
 from tuyentruyen.workdays import WorkCalendar
 
@@ -36,12 +37,20 @@ _ACTIVE = frozenset(("issued", "in_progress", "reported"))
 REMINDER_KINDS = frozenset(("due_soon", "overdue", "report_due", "report_overdue"))
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Reminder:
-    """A message with the key that keeps it from being queued twice."""
+    """A message with the key that keeps it from being queued twice. The message is
+    written when first asked for: a run that finds most keys already queued renders
+    only the new ones."""
 
     key: str
-    message: Message
+    kind: str
+    make: Callable[[], Message] = attrs.field(repr=False)
+
+    @functools.cached_property
+    def message(self) -> Message:
+        """The message (Vietnamese unless asked otherwise)."""
+        return self.make()
 
     def payload(self) -> str:
         """The outbox payload: the message as JSON."""
@@ -76,20 +85,28 @@ def _deadlines(
     tracker: Tracker, at: datetime, today: date, lead: int, cal: WorkCalendar, lang: str
 ) -> Iterator[Reminder]:
     plan = tracker.plan
+    tasks = plan.tasks
     # Calendar days cover the working days (holidays only make the span longer).
     span = 2 * lead + 16
-    for item in tracker.due_soon(at, days=span):
-        for deadline in item.deadlines:
-            if cal.working_days_before(deadline.day, lead) <= today:
-                yield _deadline(plan, item.task, deadline, "due_soon", cal, lang)
-    for item in tracker.overdue(at):
-        for deadline in item.deadlines:
-            yield _deadline(plan, item.task, deadline, "overdue", cal, lang)
+    remind_from = functools.lru_cache(maxsize=None)(lambda day: cal.working_days_before(day, lead))
+    hits = deadline_hits(plan, tracker._timeline_for(), tracker._now.state, at, span)
+    for i, kind, day, past in hits:
+        if past:
+            yield _deadline_reminder(plan, tasks[i], Deadline(kind, day), "overdue", cal, lang)
+        elif remind_from(day) <= today:
+            yield _deadline_reminder(plan, tasks[i], Deadline(kind, day), "due_soon", cal, lang)
+
+
+def _deadline_reminder(
+    plan: Any, task: Any, deadline: Deadline, kind: str, cal: WorkCalendar, lang: str
+) -> Reminder:
+    key = f"{kind}:{task.id}:{deadline.kind}:{deadline.day}"  # str(date) is ISO
+    return Reminder(key, kind, functools.partial(_deadline, plan, task, deadline, kind, cal, lang))
 
 
 def _deadline(
     plan: Any, task: Any, deadline: Deadline, kind: str, cal: WorkCalendar, lang: str
-) -> Reminder:
+) -> Message:
     when = cal.describe(deadline.day, lang)
     what = {
         ("plan_due", "vi"): "ban hành kế hoạch thực hiện",
@@ -119,14 +136,11 @@ def _deadline(
         )
     key = f"{kind}:{task.id}:{deadline.kind}:{deadline.day.isoformat()}"
     units = tuple(dict.fromkeys((task.lead, *task.support)))
-    return Reminder(
-        key,
-        Message(
-            id=f"{plan.id}/{key}", kind=kind, plan=plan.id, units=units, subject=subject,
-            body=body, task=task.id,
-            data={"deadline": deadline.day.isoformat(), "deadline_kind": deadline.kind},
-            lang=lang,
-        ),
+    return Message(
+        id=f"{plan.id}/{key}", kind=kind, plan=plan.id, units=units, subject=subject,
+        body=body, task=task.id,
+        data={"deadline": deadline.day.isoformat(), "deadline_kind": deadline.kind},
+        lang=lang,
     )  # fmt: skip
 
 
@@ -141,7 +155,7 @@ def _reports(
         upcoming = rule.next_due(today - timedelta(days=1))  # today counts as upcoming
         if cal.working_days_before(upcoming, lead) <= today:
             for unit in sorted(active):
-                yield _report(plan, rule, upcoming, unit, "report_due", cal, lang)
+                yield _report_reminder(plan, rule, upcoming, unit, "report_due", cal, lang)
         # The last due day that has passed, and who sent nothing in the period before it.
         passed = rule.next_due(_months_back(today, rule.every))
         while rule.next_due(passed) <= today - timedelta(days=1):
@@ -151,7 +165,7 @@ def _reports(
         start = _months_back(passed, rule.every)
         reported = tracker.reporters(start, passed)
         for unit in sorted(active - reported):
-            yield _report(plan, rule, passed, unit, "report_overdue", cal, lang)
+            yield _report_reminder(plan, rule, passed, unit, "report_overdue", cal, lang)
 
 
 def _months_back(day: date, every: str) -> date:
@@ -162,9 +176,16 @@ def _months_back(day: date, every: str) -> date:
     return date(year, month, 1)
 
 
-def _report(
+def _report_reminder(
     plan: Any, rule: Any, due: date, unit: str, kind: str, cal: WorkCalendar, lang: str
 ) -> Reminder:
+    key = f"{kind}:{rule.to}:{due.isoformat()}:{unit}"
+    return Reminder(key, kind, functools.partial(_report, plan, rule, due, unit, kind, cal, lang))
+
+
+def _report(
+    plan: Any, rule: Any, due: date, unit: str, kind: str, cal: WorkCalendar, lang: str
+) -> Message:
     when = cal.describe(due, lang)
     to = plan.unit_name(rule.to)
     if lang == "vi":
@@ -186,11 +207,8 @@ def _report(
         )
         body = subject + "."
     key = f"{kind}:{rule.to}:{due.isoformat()}:{unit}"
-    return Reminder(
-        key,
-        Message(
-            id=f"{plan.id}/{key}", kind=kind, plan=plan.id, units=(unit,),
-            subject=subject, body=body, data={"due": due.isoformat(), "to": rule.to},
-            lang=lang,
-        ),
+    return Message(
+        id=f"{plan.id}/{key}", kind=kind, plan=plan.id, units=(unit,),
+        subject=subject, body=body, data={"due": due.isoformat(), "to": rule.to},
+        lang=lang,
     )  # fmt: skip

@@ -723,14 +723,30 @@ class SQLStore:
     ) -> None:
         """The result of a claimed delivery: sent (no ``error``), to be retried at
         ``retry_at``, or failed for good (an ``error`` and no ``retry_at``)."""
-        status = "sent" if error is None else ("retry" if retry_at is not None else "failed")
+        self.record_deliveries(backend, [(outbox_id, error, retry_at)], now=now)
+
+    def record_deliveries(
+        self,
+        backend: str,
+        results: Sequence[tuple[int, str | None, float | None]],
+        *,
+        now: float,
+    ) -> None:
+        """:meth:`record_delivery` for many ``(outbox id, error, retry_at)`` results, in
+        one transaction."""
+        rows = []
+        for outbox_id, error, retry_at in results:
+            status = "sent" if error is None else ("retry" if retry_at is not None else "failed")
+            rows.append(
+                (status, error, retry_at, now if error is None else None, outbox_id, backend)
+            )
         with self._write() as cur:
-            cur.execute(
+            cur.executemany(
                 self._q(
                     "UPDATE tt_deliveries SET status = ?, last_error = ?, next_at = ?,"
                     " sent_at = ?, lease_until = NULL WHERE outbox_id = ? AND backend = ?"
                 ),
-                (status, error, retry_at, now if error is None else None, outbox_id, backend),
+                rows,
             )
 
     def queue(self, plan_id: str, messages: Sequence[tuple[str, str, str]]) -> int:
@@ -748,6 +764,15 @@ class SQLStore:
                 [(plan_id, kind, payload, key) for key, kind, payload in messages],
             )
             return int(cur.rowcount)  # rows inserted: a known key inserts none
+
+    def outbox_keys(self, plan_id: str) -> set[str]:
+        """The idempotency keys already queued for ``plan_id``."""
+        with self._read() as cur:
+            cur.execute(
+                self._q("SELECT msg_key FROM tt_outbox WHERE plan_id = ? AND msg_key IS NOT NULL"),
+                (plan_id,),
+            )
+            return {str(r[0]) for r in cur.fetchall()}
 
     def outbox_status(self) -> list[tuple[Any, ...]]:
         """Every delivery not yet sent: ``(outbox id, plan, seq, kind, backend, status,
