@@ -37,20 +37,28 @@ _ACTIVE = frozenset(("issued", "in_progress", "reported"))
 REMINDER_KINDS = frozenset(("due_soon", "overdue", "report_due", "report_overdue"))
 
 
-@attrs.frozen(eq=False)
 class Reminder:
     """A message with the key that keeps it from being queued twice. The message is
     written when first asked for: a run that finds most keys already queued renders
-    only the new ones."""
+    only the new ones (a plain slotted class: a run over 100,000 tasks makes many)."""
 
-    key: str
-    kind: str
-    make: Callable[[], Message] = attrs.field(repr=False)
+    __slots__ = ("_make", "_message", "key", "kind")
 
-    @functools.cached_property
+    def __init__(self, key: str, kind: str, make: Callable[[], Message]) -> None:
+        self.key = key
+        self.kind = kind
+        self._make = make
+        self._message: Message | None = None
+
+    def __repr__(self) -> str:
+        return f"Reminder({self.key!r})"
+
+    @property
     def message(self) -> Message:
         """The message (Vietnamese unless asked otherwise)."""
-        return self.make()
+        if self._message is None:
+            self._message = self._make()
+        return self._message
 
     def payload(self) -> str:
         """The outbox payload: the message as JSON."""
@@ -90,18 +98,20 @@ def _deadlines(
     span = 2 * lead + 16
     remind_from = functools.lru_cache(maxsize=None)(lambda day: cal.working_days_before(day, lead))
     hits = deadline_hits(plan, tracker._timeline_for(), tracker._now.state, at, span)
+    make = _deadline
     for i, kind, day, past in hits:
         if past:
-            yield _deadline_reminder(plan, tasks[i], Deadline(kind, day), "overdue", cal, lang)
+            what = "overdue"
         elif remind_from(day) <= today:
-            yield _deadline_reminder(plan, tasks[i], Deadline(kind, day), "due_soon", cal, lang)
-
-
-def _deadline_reminder(
-    plan: Any, task: Any, deadline: Deadline, kind: str, cal: WorkCalendar, lang: str
-) -> Reminder:
-    key = f"{kind}:{task.id}:{deadline.kind}:{deadline.day}"  # str(date) is ISO
-    return Reminder(key, kind, functools.partial(_deadline, plan, task, deadline, kind, cal, lang))
+            what = "due_soon"
+        else:
+            continue
+        task = tasks[i]
+        yield Reminder(
+            f"{what}:{task.id}:{kind}:{day}",  # str(date) is ISO 8601
+            what,
+            functools.partial(make, plan, task, Deadline(kind, day), what, cal, lang),
+        )
 
 
 def _deadline(
