@@ -29,6 +29,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(foreach p,$(PLUGINS),$(BIN)/mypy --strict $(p)src &&) true
 
 unit: $(STAMP)
 	$(BIN)/pytest
