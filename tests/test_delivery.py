@@ -196,3 +196,21 @@ def test_deliver_and_outbox_commands(
     broken = cli("--lang", "en", "deliver", "--db", db, "--config", config)
     assert broken.code == 2
     assert f"{config}: not valid TOML" in broken.err
+
+
+def test_an_error_the_backend_calls_final_is_not_retried(
+    sql_store: SQLStore, seed_plan: Plan
+) -> None:
+    fired(sql_store, seed_plan)
+
+    class Refused(Exception):
+        retryable = False  # e.g. an HTTP 400: sending again cannot help
+
+    class Strict:
+        def send(self, message: Message) -> None:
+            raise Refused("400 Bad Request")
+
+    report = Deliverer(sql_store, {"strict": Strict()}, now=Clock(), max_attempts=5).run()
+    assert report.failed == {"strict": 3}
+    assert report.retried == {}
+    assert [(r[5], r[6]) for r in sql_store.outbox_status()] == [("failed", 1)] * 3

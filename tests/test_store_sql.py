@@ -643,7 +643,7 @@ def test_a_version_1_database_is_upgraded_in_place(open_sql_store: OpenStore) ->
         "tt_meta", "tt_plans", "tt_tasks", "tt_events", "tt_outbox", "tt_heads", "tt_deliveries"
     }  # fmt: skip
     assert sql(store, "SELECT value FROM tt_meta WHERE key = 'schema'") == [(str(SCHEMA_VERSION),)]
-    assert SCHEMA_VERSION == 7
+    assert SCHEMA_VERSION == 8
     assert list(store.load(plan)) == list(memory.events)
     assert store.verify().ok  # the task rows' new state columns agree with the log
     assert store.load_plan(plan.id) == plan  # the definition moved into the task rows

@@ -219,12 +219,12 @@ class Deliverer:
                     messages = [self._render(row) for row in rows]
                     outcomes = list(pool.map(_attempt, [notifier] * len(messages), messages))
                     results = []
-                    for row, error in zip(rows, outcomes, strict=True):
+                    for row, (error, final) in zip(rows, outcomes, strict=True):
                         attempt = row[5]
                         retry_at = None
                         if error is None:
                             counts = sent
-                        elif attempt >= self.max_attempts:
+                        elif final or attempt >= self.max_attempts:
                             counts = failed
                         else:
                             counts = retried
@@ -248,17 +248,18 @@ class Deliverer:
             return f"{type(exc).__name__}: {exc}"[:500]
 
 
-def _attempt(notifier: Notifier, message: Message | str) -> str | None:
-    """Send ``message``; None when it went, else the error (a backend's failure stays
-    with its message)."""
+def _attempt(notifier: Notifier, message: Message | str) -> tuple[str | None, bool]:
+    """Send ``message``: ``(None, False)`` when it went, else the error and whether it
+    is final (an exception whose ``retryable`` is false, such as an HTTP 400, is not
+    retried; a message that cannot be rendered is not either)."""
     if isinstance(message, str):
-        return message
+        return message, True
     try:
         notifier.send(message)
     except Exception as exc:
         log.warning("delivery of %s failed: %r", message.id, exc)
-        return f"{type(exc).__name__}: {exc}"[:500]
-    return None
+        return f"{type(exc).__name__}: {exc}"[:500], getattr(exc, "retryable", True) is False
+    return None, False
 
 
 def config_path(given: str | None) -> Path | None:

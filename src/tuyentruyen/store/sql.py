@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -53,7 +54,7 @@ from tuyentruyen.timeexpr import as_local
 __all__ = ["GENESIS", "SCHEMA_VERSION", "SQLStore", "StoreError", "VerifyReport", "canonical"]
 
 #: The database schema this library writes. Older databases are upgraded on open.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: ``prev_hash`` of a plan's first event.
 GENESIS = "0" * 64
 
@@ -213,6 +214,9 @@ MIGRATIONS: tuple[tuple[str | Callable[[SQLStore, Cursor], None], ...], ...] = (
     (  # version 7: reminders queued once per key, whoever runs 'remind' and how often
         "ALTER TABLE tt_outbox ADD COLUMN msg_key TEXT",
         "CREATE UNIQUE INDEX tt_outbox_key ON tt_outbox (plan_id, msg_key)",
+    ),
+    (  # version 8: which claim holds a delivery (two deliverers never both think so)
+        "ALTER TABLE tt_deliveries ADD COLUMN claimed_by TEXT",
     ),
 )
 
@@ -701,16 +705,30 @@ class SQLStore:
                 (int(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4]), int(r[5]))
                 for r in cur.fetchall()
             ]
+            # The claim itself re-checks the row: a deliverer whose read predates another's
+            # committed claim (PostgreSQL: READ COMMITTED) finds it taken and skips it.
+            token = uuid.uuid4().hex
             cur.executemany(
                 self._q(
-                    "INSERT INTO tt_deliveries (outbox_id, backend, status, attempts, lease_until)"
-                    " VALUES (?, ?, 'sending', 1, ?) ON CONFLICT (outbox_id, backend) DO UPDATE"
+                    "INSERT INTO tt_deliveries (outbox_id, backend, status, attempts,"
+                    " lease_until, claimed_by) VALUES (?, ?, 'sending', 1, ?, ?)"
+                    " ON CONFLICT (outbox_id, backend) DO UPDATE"
                     " SET status = 'sending', attempts = tt_deliveries.attempts + 1,"
-                    " lease_until = excluded.lease_until"
+                    " lease_until = excluded.lease_until, claimed_by = excluded.claimed_by"
+                    " WHERE tt_deliveries.status NOT IN ('sent', 'failed')"
+                    " AND (tt_deliveries.lease_until IS NULL OR tt_deliveries.lease_until <= ?)"
+                    " AND (tt_deliveries.next_at IS NULL OR tt_deliveries.next_at <= ?)"
                 ),
-                [(r[0], backend, now + lease) for r in rows],
+                [(r[0], backend, now + lease, token, now, now) for r in rows],
             )
-        return rows
+            if not rows:
+                return rows
+            cur.execute(
+                self._q("SELECT outbox_id FROM tt_deliveries WHERE backend = ? AND claimed_by = ?"),
+                (backend, token),
+            )
+            mine = {int(r[0]) for r in cur.fetchall()}
+        return [r for r in rows if r[0] in mine]
 
     def record_delivery(
         self,
