@@ -42,12 +42,15 @@ class Reminder:
     written when first asked for: a run that finds most keys already queued renders
     only the new ones (a plain slotted class: a run over 100,000 tasks makes many)."""
 
-    __slots__ = ("_make", "_message", "key", "kind")
+    __slots__ = ("_args", "_make", "_message", "key", "kind")
 
-    def __init__(self, key: str, kind: str, make: Callable[[], Message]) -> None:
+    def __init__(
+        self, key: str, kind: str, make: Callable[..., Message], args: tuple[Any, ...] = ()
+    ) -> None:
         self.key = key
         self.kind = kind
         self._make = make
+        self._args = args
         self._message: Message | None = None
 
     def __repr__(self) -> str:
@@ -57,7 +60,7 @@ class Reminder:
     def message(self) -> Message:
         """The message (Vietnamese unless asked otherwise)."""
         if self._message is None:
-            self._message = self._make()
+            self._message = self._make(*self._args)
         return self._message
 
     def payload(self) -> str:
@@ -91,32 +94,38 @@ def reminders(
 
 def _deadlines(
     tracker: Tracker, at: datetime, today: date, lead: int, cal: WorkCalendar, lang: str
-) -> Iterator[Reminder]:
+) -> list[Reminder]:
     plan = tracker.plan
     tasks = plan.tasks
     # Calendar days cover the working days (holidays only make the span longer).
     span = 2 * lead + 16
-    remind_from = functools.lru_cache(maxsize=None)(lambda day: cal.working_days_before(day, lead))
     hits = deadline_hits(plan, tracker._timeline_for(), tracker._now.state, at, span)
-    make = _deadline
+    # A plan has few distinct deadline days: each day's reminder day and text once.
+    days: dict[date, tuple[bool, str]] = {}
+    out: list[Reminder] = []
+    add, make = out.append, _deadline
     for i, kind, day, past in hits:
+        found = days.get(day)
+        if found is None:
+            found = days[day] = (cal.working_days_before(day, lead) <= today, day.isoformat())
         if past:
             what = "overdue"
-        elif remind_from(day) <= today:
+        elif found[0]:
             what = "due_soon"
         else:
             continue
         task = tasks[i]
-        yield Reminder(
-            f"{what}:{task.id}:{kind}:{day}",  # str(date) is ISO 8601
-            what,
-            functools.partial(make, plan, task, Deadline(kind, day), what, cal, lang),
-        )
+        add(Reminder(
+            f"{what}:{task.id}:{kind}:{found[1]}", what, make,
+            (plan, task, kind, day, what, cal, lang),
+        ))  # fmt: skip
+    return out
 
 
 def _deadline(
-    plan: Any, task: Any, deadline: Deadline, kind: str, cal: WorkCalendar, lang: str
+    plan: Any, task: Any, deadline_kind: str, day: date, kind: str, cal: WorkCalendar, lang: str
 ) -> Message:
+    deadline = Deadline(deadline_kind, day)
     when = cal.describe(deadline.day, lang)
     what = {
         ("plan_due", "vi"): "ban hành kế hoạch thực hiện",
