@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from clirun import cli, ok
+from storehelp import on_own_connections
 from tuyentruyen import FixedClock, Plan, Tracker
 from tuyentruyen.delivery import Deliverer, notifiers_from, render_event
 from tuyentruyen.notify import Message
 from tuyentruyen.plugins import make_plugin_manager
 from tuyentruyen.store import SQLiteStore, SQLStore
-from tuyentruyen.store.postgres import PostgresStore
 
 MARCH = datetime(2023, 3, 20, 9, 0)
 
@@ -53,13 +53,6 @@ def fired(store: SQLStore, plan: Plan) -> Tracker:
     t.fire("2.6", "start", actor="tt-bc-xb", at=MARCH)
     t.fire("2.1", "issue", actor=plan.task("2.1").lead, at=MARCH)
     return t
-
-
-def reopen(store: SQLStore) -> SQLStore:
-    if isinstance(store, SQLiteStore):
-        return SQLiteStore(store.path)
-    assert isinstance(store, PostgresStore)
-    return PostgresStore(store.dsn, schema=store.schema)
 
 
 def test_every_event_reaches_each_backend_once(sql_store: SQLStore, seed_plan: Plan) -> None:
@@ -142,18 +135,12 @@ def test_two_deliverers_at_once_send_each_message_once(
             with lock:
                 sent[message.id] += 1
 
-    def worker() -> None:
-        store = reopen(sql_store)  # a connection of its own, as another process has
-        try:
-            Deliverer(store, {"count": Count()}, now=Clock(), batch=3, concurrency=2).run()
-        finally:
-            store.close()  # type: ignore[attr-defined]
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(60)
+    on_own_connections(
+        sql_store,
+        lambda store: Deliverer(
+            store, {"count": Count()}, now=Clock(), batch=3, concurrency=2
+        ).run(),
+    )
     assert len(sent) == len(seed_plan.tasks)
     assert set(sent.values()) == {1}
 

@@ -3,16 +3,15 @@ reports; each queued once however often and from however many connections it run
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storehelp import on_own_connections
 from tuyentruyen import FixedClock, Plan, Tracker
 from tuyentruyen.remind import reminders
 from tuyentruyen.store import SQLiteStore, SQLStore
-from tuyentruyen.store.postgres import PostgresStore
 from tuyentruyen.workdays import WorkCalendar
 
 
@@ -91,23 +90,8 @@ def test_remind_twice_and_from_three_connections_queues_each_once(
     later = reminders(t, datetime(2023, 10, 20, 8))
     counts: list[int] = []
 
-    def worker() -> None:
-        if isinstance(sql_store, SQLiteStore):
-            store: SQLStore = SQLiteStore(sql_store.path)
-        else:
-            assert isinstance(sql_store, PostgresStore)
-            store = PostgresStore(sql_store.dsn, schema=sql_store.schema)
-        try:
-            counts.append(store.queue(seed_plan.id, [(r.key, r.message.kind, r.payload())
-                                                     for r in later]))  # fmt: skip
-        finally:
-            store.close()  # type: ignore[attr-defined]
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(60)
+    rows = [(r.key, r.kind, r.payload()) for r in later]
+    on_own_connections(sql_store, lambda store: counts.append(store.queue(seed_plan.id, rows)))
     fresh = {r.key for r in later} - {r.key for r in due}
     assert sum(counts) == len(fresh)
     with sql_store._read() as cur:

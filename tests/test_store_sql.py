@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storehelp import reopen
 from tuyentruyen import (
     Conflict,
     Dependency,
@@ -129,14 +130,6 @@ def allow_tampering(store: SQLStore, conn: Any) -> None:
     else:
         conn.execute("DROP TRIGGER tt_events_no_update")
         conn.execute("DROP TRIGGER tt_events_no_delete")
-
-
-def reopen(store: SQLStore, **kwargs: Any) -> SQLStore:
-    """A new store object (new connection) on the same database."""
-    if isinstance(store, SQLiteStore):
-        return SQLiteStore(store.path, **kwargs)
-    assert isinstance(store, PostgresStore)
-    return PostgresStore(store.dsn, schema=store.schema, **kwargs)
 
 
 def walk(t: Tracker, task: str, *events: str, at: datetime = MARCH) -> list[Event]:
