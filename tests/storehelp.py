@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import threading
+import multiprocessing
+import traceback
 from collections.abc import Callable
 from typing import Any
 
 from tuyentruyen.store import SQLiteStore, SQLStore
 from tuyentruyen.store.postgres import PostgresStore
+
+_FORK = multiprocessing.get_context("fork")
 
 
 def reopen(store: SQLStore, **kwargs: Any) -> SQLStore:
@@ -18,19 +21,29 @@ def reopen(store: SQLStore, **kwargs: Any) -> SQLStore:
     return PostgresStore(store.dsn, schema=store.schema, **kwargs)
 
 
-def on_own_connections(store: SQLStore, work: Callable[[SQLStore], None], n: int = 3) -> None:
-    """Run ``work`` at once in ``n`` threads, each on a connection of its own to
-    ``store``'s database (as separate processes would have)."""
+def in_processes(store: SQLStore, work: Callable[[SQLStore], Any], n: int = 3) -> list[Any]:
+    """Run ``work`` in ``n`` processes at once, each with a connection of its own to
+    ``store``'s database, released together; returns what each returned."""
+    results: Any = _FORK.Queue()
+    start = _FORK.Barrier(n)
 
     def run() -> None:
-        own = reopen(store)
         try:
-            work(own)
-        finally:
-            own.close()  # type: ignore[attr-defined]
+            own = reopen(store)
+            start.wait(30)
+            try:
+                results.put(("ok", work(own)))
+            finally:
+                own.close()  # type: ignore[attr-defined]
+        except BaseException:
+            results.put(("error", traceback.format_exc()))
 
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(60)
+    procs = [_FORK.Process(target=run) for _ in range(n)]
+    for p in procs:
+        p.start()
+    out = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(30)
+    errors = [value for status, value in out if status != "ok"]
+    assert not errors, errors[0]
+    return [value for _, value in out]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clirun import cli, ok
-from storehelp import on_own_connections
+from storehelp import in_processes
 from tuyentruyen import FixedClock, Plan, Tracker
 from tuyentruyen.delivery import Deliverer, notifiers_from, render_event
 from tuyentruyen.notify import Message
@@ -120,27 +120,29 @@ def test_after_the_last_attempt_a_message_is_marked_failed_with_its_error(
     assert rows[0][7] == "ConnectionError: máy chủ không phản hồi"
 
 
-def test_two_deliverers_at_once_send_each_message_once(
+def test_three_deliverer_processes_at_once_send_each_message_once(
     sql_store: SQLStore, seed_plan: Plan
 ) -> None:
     sql_store.save_plan(seed_plan)
     t = Tracker(seed_plan, store=sql_store, clock=FixedClock(datetime(2023, 12, 31)))
     for task in seed_plan.tasks:
         t.fire(task.id, "issue", actor=task.lead, at=MARCH)
-    sent: Counter[str] = Counter()
-    lock = threading.Lock()
 
-    class Count:
+    class Collect:
+        def __init__(self) -> None:
+            self.ids: list[str] = []
+            self.lock = threading.Lock()
+
         def send(self, message: Message) -> None:
-            with lock:
-                sent[message.id] += 1
+            with self.lock:
+                self.ids.append(message.id)
 
-    on_own_connections(
-        sql_store,
-        lambda store: Deliverer(
-            store, {"count": Count()}, now=Clock(), batch=3, concurrency=2
-        ).run(),
-    )
+    def deliver(store: SQLStore) -> list[str]:
+        backend = Collect()
+        Deliverer(store, {"count": backend}, now=Clock(), batch=3, concurrency=2).run()
+        return backend.ids
+
+    sent = Counter(i for ids in in_processes(sql_store, deliver) for i in ids)
     assert len(sent) == len(seed_plan.tasks)
     assert set(sent.values()) == {1}
 

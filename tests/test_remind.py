@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storehelp import on_own_connections
+from storehelp import in_processes
 from tuyentruyen import FixedClock, Plan, Tracker
-from tuyentruyen.remind import reminders
+from tuyentruyen.remind import due_keys, reminders
 from tuyentruyen.store import SQLiteStore, SQLStore
 from tuyentruyen.workdays import WorkCalendar
 
@@ -77,7 +77,7 @@ def test_the_monthly_report_reminder_and_notice(seed_plan: Plan) -> None:
     assert f"report_overdue:{rule.to}:{may.isoformat()}:tt-bc-xb" not in keys(t, after_may)
 
 
-def test_remind_twice_and_from_three_connections_queues_each_once(
+def test_remind_twice_and_from_three_processes_queues_each_once(
     sql_store: SQLStore, seed_plan: Plan
 ) -> None:
     t = tracker_on(sql_store, seed_plan)
@@ -88,10 +88,9 @@ def test_remind_twice_and_from_three_connections_queues_each_once(
     assert sql_store.queue(seed_plan.id, rows) == len(due)
     assert sql_store.queue(seed_plan.id, rows) == 0
     later = reminders(t, datetime(2023, 10, 20, 8))
-    counts: list[int] = []
 
     rows = [(r.key, r.kind, r.payload()) for r in later]
-    on_own_connections(sql_store, lambda store: counts.append(store.queue(seed_plan.id, rows)))
+    counts = in_processes(sql_store, lambda store: store.queue(seed_plan.id, rows))
     fresh = {r.key for r in later} - {r.key for r in due}
     assert sum(counts) == len(fresh)
     with sql_store._read() as cur:
@@ -134,3 +133,37 @@ def test_every_due_reminder_is_queued_exactly_once(
             stored = [r[0] for r in cur.fetchall()]
         store.close()
     assert sorted(stored) == sorted(ever)  # each reminder that was ever due, exactly once
+
+
+@settings(
+    max_examples=30, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)  # fmt: skip
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=45), st.sampled_from(["", "issue", "report"])),
+        min_size=1, max_size=10,
+    ),
+    lead=st.integers(min_value=0, max_value=6),
+)  # fmt: skip
+def test_keys_from_the_task_rows_are_the_reminders_keys(
+    sql_store: SQLStore, seed_plan: Plan, steps: list[tuple[int, str]], lead: int
+) -> None:
+    import attrs
+
+    plan = attrs.evolve(seed_plan, id=f"k{next(_numbers)}")
+    t = tracker_on(sql_store, plan)
+    at = datetime(2023, 2, 1, 8)
+    for days, action in steps:
+        at += timedelta(days=days)
+        task = plan.tasks[days % len(plan.tasks)]
+        state = t.state(task.id)
+        if action == "issue" and state == "planned":
+            t.fire(task.id, "issue", actor=task.lead, at=at)
+        elif action == "report" and state == "issued":
+            t.fire(task.id, "start", actor=task.lead, at=at)
+            t.fire(task.id, "report", actor=task.lead, at=at, final=False)
+        assert due_keys(sql_store, plan.id, at, lead=lead) == keys(t, at, lead)
+
+
+_numbers = iter(range(10**6))

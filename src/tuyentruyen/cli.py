@@ -1165,7 +1165,7 @@ def _cmd_deliver(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     from tuyentruyen.delivery import config_path, load_config
-    from tuyentruyen.remind import reminders
+    from tuyentruyen.remind import due_keys, reminders
     from tuyentruyen.workdays import WorkCalendar
 
     t = _T[args.lang]
@@ -1181,13 +1181,17 @@ def _cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     )
     ids = [_known_plan(args, store, target, args.plan)] if args.plan else store.plan_ids()
     for plan_id in ids:
-        tracker = Tracker(store.load_plan(plan_id), store=store, clock=SystemClock())
-        due = reminders(tracker, at, lead=args.lead, calendar=calendar, lang=args.lang)
-        known = store.outbox_keys(plan_id)  # only new reminders are written out
-        new = store.queue(
-            plan_id, [(r.key, r.kind, r.payload()) for r in due if r.key not in known]
-        )
-        out.write(t["remind.done"].format(plan=plan_id, new=new, due=len(due)) + "\n")
+        # The keys come from the task rows; the plan is loaded only to write new ones.
+        keys = due_keys(store, plan_id, at, lead=args.lead, calendar=calendar)
+        fresh = keys - store.outbox_keys(plan_id)
+        new = 0
+        if fresh:
+            tracker = Tracker(store.load_plan(plan_id), store=store, clock=SystemClock())
+            due = reminders(tracker, at, lead=args.lead, calendar=calendar, lang=args.lang)
+            new = store.queue(
+                plan_id, [(r.key, r.kind, r.payload()) for r in due if r.key in fresh]
+            )
+        out.write(t["remind.done"].format(plan=plan_id, new=new, due=len(keys)) + "\n")
     return EXIT_OK
 
 

@@ -20,17 +20,19 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import attrs
 
 from tuyentruyen.notify import Message
 from tuyentruyen.status import Deadline, deadline_hits
+from tuyentruyen.store.sql import SQLStore
+from tuyentruyen.timeexpr import ZONE, end_of_day
 from tuyentruyen.tracker import Tracker
 from tuyentruyen.workdays import WorkCalendar
 
-__all__ = ["REMINDER_KINDS", "Reminder", "message_from_payload", "reminders"]
+__all__ = ["REMINDER_KINDS", "Reminder", "due_keys", "message_from_payload", "reminders"]
 
 _ACTIVE = frozenset(("issued", "in_progress", "reported"))
 #: Outbox kinds of reminders (their payload is the message itself).
@@ -231,3 +233,66 @@ def _report(
         subject=subject, body=body, data={"due": due.isoformat(), "to": rule.to},
         lang=lang,
     )  # fmt: skip
+
+
+def due_keys(
+    store: SQLStore,
+    plan_id: str,
+    at: datetime,
+    *,
+    lead: int = 3,
+    calendar: WorkCalendar | None = None,
+) -> set[str]:
+    """The keys of :func:`reminders` at ``at``, computed from the task rows of a SQL
+    store without building the plan: when all are queued already, ``remind`` is done
+    without loading it."""
+    cal = calendar or WorkCalendar()
+    today = at.date()
+    now = at.timestamp()
+    soon = end_of_day(today + timedelta(days=2 * lead + 16)).timestamp()
+    days: dict[str, tuple[date, float, bool]] = {}
+    keys = set()
+    rows = store.deadline_rows(plan_id)
+    for task_id, _lead, state, plan_due, window_end in rows:
+        if state in ("done", "cancelled"):
+            continue
+        for kind, text in (("plan_due", plan_due if state == "planned" else None),
+                           ("window_end", window_end)):  # fmt: skip
+            if text is None:
+                continue
+            found = days.get(text)
+            if found is None:
+                day = date.fromisoformat(text)
+                found = days[text] = (
+                    day,
+                    end_of_day(day).timestamp(),
+                    cal.working_days_before(day, lead) <= today,
+                )
+            day, ends, remind_now = found
+            if ends > soon:
+                continue
+            if now >= ends:
+                keys.add(f"overdue:{task_id}:{kind}:{text}")
+            elif remind_now:
+                keys.add(f"due_soon:{task_id}:{kind}:{text}")
+    header = store.load_plan_header(plan_id)
+    leads = list(dict.fromkeys(r[1] for r in rows))
+    for rule in header.reporting:
+        owing = rule.from_ or tuple(leads)
+        active = {r[1] for r in rows if r[2] in _ACTIVE and r[1] in owing}
+        upcoming = rule.next_due(today - timedelta(days=1))
+        if cal.working_days_before(upcoming, lead) <= today:
+            keys.update(f"report_due:{rule.to}:{upcoming}:{u}" for u in active)
+        passed = rule.next_due(_months_back(today, rule.every))
+        while rule.next_due(passed) <= today - timedelta(days=1):
+            passed = rule.next_due(passed)
+        if passed >= today:
+            continue
+        start = _months_back(passed, rule.every)
+        reported = store.reporters(
+            plan_id,
+            datetime.combine(start, time(0), tzinfo=ZONE),
+            datetime.combine(passed, time(0), tzinfo=ZONE),
+        )
+        keys.update(f"report_overdue:{rule.to}:{passed}:{u}" for u in active - reported)
+    return keys

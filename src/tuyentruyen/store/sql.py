@@ -783,6 +783,43 @@ class SQLStore:
             )
             return int(cur.rowcount)  # rows inserted: a known key inserts none
 
+    def load_plan_header(self, plan_id: str) -> Plan:
+        """The plan stored under ``plan_id`` without its tasks (units, reporting rules…):
+        cheap whatever the number of tasks."""
+        plan_id = self._choose(plan_id)
+        with self._read() as cur:
+            cur.execute(self._q("SELECT definition FROM tt_plans WHERE plan_id = ?"), (plan_id,))
+            return plan_from_dict({**json.loads(cur.fetchone()[0]), "tasks": []})
+
+    def deadline_rows(self, plan_id: str) -> list[tuple[str, str, str, str | None, str | None]]:
+        """``(task_id, lead, state, plan_due, window_end)`` of every task, in plan order
+        (dates as ISO text): what reminders are computed from without loading the plan."""
+        with self._read() as cur:
+            cur.execute(
+                self._q(
+                    "SELECT task_id, lead, state, plan_due, window_end FROM tt_tasks"
+                    " WHERE plan_id = ? ORDER BY position"
+                ),
+                (plan_id,),
+            )
+            return [tuple(r) for r in cur.fetchall()]
+
+    def reporters(self, plan_id: str, start: datetime, end: datetime) -> set[str]:
+        """Units that recorded a ``report`` at a moment in ``[start, end)``."""
+        with self._read() as cur:
+            cur.execute(
+                self._q(
+                    "SELECT DISTINCT actor, at FROM tt_events"
+                    " WHERE plan_id = ? AND event = 'report'"
+                ),
+                (plan_id,),
+            )
+            return {
+                str(actor)
+                for actor, at in cur.fetchall()
+                if start <= datetime.fromisoformat(str(at)) < end
+            }
+
     def outbox_keys(self, plan_id: str) -> set[str]:
         """The idempotency keys already queued for ``plan_id``."""
         with self._read() as cur:
