@@ -121,9 +121,11 @@ def test_hook_register_exporters_collects_by_name() -> None:
         def register_exporters(self, register: Callable[[str, Any], None]) -> None:
             register("csv", Csv())
 
+    assert sorted(collect(manager(), "register_exporters")) == ["csv", "json", "markdown"]
     found = collect(manager(Plugin()), "register_exporters")
-    assert list(found) == ["csv"]
+    assert found["csv"] is not collect(manager(), "register_exporters")["csv"]  # replaced
     assert found["csv"].suffix == ".csv"
+    assert type(found["csv"]).__name__ == "Csv"
 
 
 def test_hook_on_event_runs_after_commit_with_event_task_and_plan(seed_plan: Plan) -> None:
@@ -323,7 +325,7 @@ def test_the_plugins_command_lists_them(
     everything = ok(cli("--lang", "en", "plugins", "--all")).out
     assert "bad (failed to load: ImportError('needs libfoo'))" in everything
     assert ok(cli("plugins")).out.splitlines()[0] == (
-        "console: tuyentruyen 0.1.0; các hook: register_notifiers"
+        "console: tuyentruyen 0.1.0; các hook: register_exporters, register_notifiers"
     )
 
 

@@ -1,4 +1,5 @@
-"""The plugin shipped inside tuyentruyen: the console notifier.
+"""The plugin shipped inside tuyentruyen: the console notifier and the json, csv and
+markdown exporters.
 
 It is registered through the same path as third-party plugins
 (:data:`tuyentruyen.plugins.DEFAULT_PLUGINS`), so it is listed, allowed and blocked
@@ -8,14 +9,24 @@ like them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from tuyentruyen.export import CsvExporter, JsonExporter, MarkdownExporter
 from tuyentruyen.hookspecs import NotifierFactory, hookimpl
 from tuyentruyen.notify import ConsoleNotifier
 
-__all__ = ["register_notifiers"]
+__all__ = ["register_exporters", "register_notifiers"]
 
 
 @hookimpl
 def register_notifiers(register: Callable[[str, NotifierFactory], None]) -> None:
     """Offer the ``console`` backend."""
     register("console", ConsoleNotifier)
+
+
+@hookimpl
+def register_exporters(register: Callable[[str, Any], None]) -> None:
+    """Offer the ``json``, ``csv`` and ``markdown`` exports."""
+    register("json", JsonExporter())
+    register("csv", CsvExporter())
+    register("markdown", MarkdownExporter())

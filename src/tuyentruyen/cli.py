@@ -110,6 +110,16 @@ _T: dict[str, dict[str, str]] = {
         "deliver.nothing": "nothing to deliver",
         "outbox": "show notifications not yet delivered, failed ones first, with their last error",
         "remind": "queue the reminders due at a moment (deadlines, periodic reports), each once",
+        "export": "write the plan and its progress in a format (json, csv, markdown, plugins')",
+        "export.format": "the format (see --list)",
+        "export.out": "the file to write",
+        "export.at": "as of this moment (default: now)",
+        "export.unit": "only the tasks this unit leads or supports",
+        "export.force": "replace the file if it exists",
+        "export.list": "list the installed formats",
+        "export.unknown": "unknown format {name!r}; installed: {known}",
+        "export.need": "give --format and -o FILE (or --list)",
+        "export.done": "written: {path}",
         "remind.at": "the moment (default: now)",
         "remind.lead": "working days ahead to remind of a deadline (default 3)",
         "remind.done": "{plan}: {new} new reminder(s) queued ({due} due at this moment)",
@@ -236,6 +246,16 @@ _T: dict[str, dict[str, str]] = {
         "outbox": "xem các thông báo chưa gửi được, thất bại trước, kèm lỗi gần nhất",
         "remind": "xếp hàng các nhắc việc đến hạn tại một thời điểm (hạn nhiệm vụ, báo cáo "
         "định kỳ), mỗi nhắc việc một lần",
+        "export": "xuất kế hoạch và tiến độ ra một định dạng (json, csv, markdown, của plugin)",
+        "export.format": "định dạng (xem --list)",
+        "export.out": "tệp cần ghi",
+        "export.at": "tính đến thời điểm này (mặc định: bây giờ)",
+        "export.unit": "chỉ các nhiệm vụ đơn vị này chủ trì hoặc phối hợp",
+        "export.force": "ghi đè nếu tệp đã có",
+        "export.list": "liệt kê các định dạng đã cài",
+        "export.unknown": "không có định dạng {name!r}; đã cài: {known}",
+        "export.need": "cần --format và -o TỆP (hoặc --list)",
+        "export.done": "đã ghi: {path}",
         "remind.at": "thời điểm (mặc định: bây giờ)",
         "remind.lead": "nhắc trước hạn bao nhiêu ngày làm việc (mặc định 3)",
         "remind.done": "{plan}: đã xếp hàng {new} nhắc việc mới ({due} nhắc việc đến hạn)",
@@ -499,6 +519,17 @@ def build_parser(
     p.add_argument("--db", metavar="DB", help=t["db"])
     p.add_argument("--config", metavar="FILE", help=t["deliver.config"])
     p.add_argument("--max-attempts", type=int, default=8, help=t["deliver.attempts"])
+
+    p = command("export", _cmd_export)
+    p.add_argument("plan", metavar="PLAN", nargs="?", help=t["plan.db"])
+    p.add_argument("--db", metavar="DB", help=t["db"])
+    p.add_argument("--state", metavar="FILE", help=t["state"])
+    p.add_argument("--format", metavar="NAME", help=t["export.format"])
+    p.add_argument("-o", "--output", metavar="FILE", help=t["export.out"])
+    p.add_argument("--at", metavar="DATETIME", help=t["export.at"])
+    p.add_argument("--unit", metavar="UNIT", help=t["export.unit"])
+    p.add_argument("--force", action="store_true", help=t["export.force"])
+    p.add_argument("--list", action="store_true", help=t["export.list"])
 
     p = command("remind", _cmd_remind)
     p.add_argument("--db", metavar="DB", help=t["db"])
@@ -1160,6 +1191,39 @@ def _cmd_deliver(args: argparse.Namespace, out: TextIO) -> int:
                 backend=backend, sent=sent, retried=retried, failed=failed
             )
             out.write(line + "\n")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from tuyentruyen.export import export_to
+    from tuyentruyen.plugins import collect
+
+    t = _T[args.lang]
+    formats = collect(get_plugin_manager(), "register_exporters")
+    if args.list:
+        for name in sorted(formats):
+            out.write(f"{name}\t{getattr(formats[name], 'suffix', '')}\n")
+        return EXIT_OK
+    if not args.format or not args.output or not args.plan:
+        raise _Failure(t["export.need"])
+    exporter = formats.get(args.format)
+    if exporter is None:
+        raise _Failure(
+            t["export.unknown"].format(name=args.format, known=", ".join(sorted(formats)))
+        )
+    tracker = _tracker(args)
+    at = (
+        tracker.clock.now()
+        if args.at is None
+        else _parse_moment(args.at, args.lang, end_of_date=True)
+    )
+    unit = None
+    if args.unit is not None:
+        found = tracker.plan.unit(args.unit)
+        unit = found.id if found is not None else args.unit
+    options = {"at": at, "unit": unit, "lang": args.lang}
+    path = export_to(exporter, tracker, args.output, options, force=args.force)
+    out.write(t["export.done"].format(path=path) + "\n")
     return EXIT_OK
 
 

@@ -177,11 +177,13 @@ def plugin_info(pm: pluggy.PluginManager) -> list[PluginInfo]:
 
 
 def collect(pm: pluggy.PluginManager, hook: str) -> dict[str, Any]:
-    """What ``register_notifiers`` or ``register_exporters`` plugins register, by name."""
+    """What ``register_notifiers`` or ``register_exporters`` plugins register, by name.
+    When two offer one name, the plugin registered last wins (pluggy calls it first): an
+    installed plugin can replace a built-in backend or format."""
     found: dict[str, Any] = {}
 
     def register(name: str, thing: Any) -> None:
-        found[name] = thing
+        found.setdefault(name, thing)
 
     getattr(pm.hook, hook)(register=register)
     return found

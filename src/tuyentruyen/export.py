@@ -1,0 +1,189 @@
+"""Exports: the built-in formats (``json``, ``csv``, ``markdown``) and safe writing.
+
+Every format is an exporter registered by a plugin (``register_exporters``); the
+built-in ones come with the ``console`` plugin of :mod:`tuyentruyen.builtin`. An exporter
+writes ``path``; :func:`export_to` gives it a temporary file beside the target and moves
+it into place only when it succeeded (atomic), and refuses to replace an existing file
+unless asked. The same export at the same moment gives the same bytes: no export time,
+sorted keys, fixed order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tuyentruyen.errors import TuyenTruyenError
+from tuyentruyen.hookspecs import Exporter
+from tuyentruyen.io import event_to_dict, plan_to_dict
+
+__all__ = ["CsvExporter", "ExportError", "JsonExporter", "MarkdownExporter", "export_to"]
+
+#: The version of the ``json`` export's layout.
+JSON_SCHEMA = "tuyentruyen.export/1"
+
+
+class ExportError(TuyenTruyenError):
+    """The export cannot be written where asked."""
+
+
+def export_to(
+    exporter: Exporter, tracker: Any, path: str | os.PathLike[str], options: Mapping[str, Any],
+    *, force: bool = False,
+) -> Path:  # fmt: skip
+    """Write ``tracker``'s export to ``path`` atomically; an existing file is replaced
+    only with ``force``."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise ExportError(
+            f"{target}: the file exists; use --force to replace it",
+            f"{target}: tệp đã tồn tại; dùng --force để ghi đè",
+        )
+    if not target.parent.is_dir():
+        raise ExportError(
+            f"{target}: the folder {target.parent} does not exist",
+            f"{target}: thư mục {target.parent} không tồn tại",
+        )
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        exporter.export(tracker, temp, options)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _rows(tracker: Any, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One mapping per task (of ``options["unit"]`` if given), in plan order."""
+    at: datetime = options["at"]
+    lang: str = options.get("lang", "vi")
+    unit = options.get("unit")
+    plan = tracker.plan
+    out = []
+    for st in tracker.status(at=at):
+        task = st.task
+        if unit and unit not in (task.lead, *task.support):
+            continue
+        out.append({
+            "id": task.id, "title": task.title, "lead": task.lead,
+            "lead_name": plan.unit_name(task.lead), "support": list(task.support),
+            "plan_due": task.plan_due.isoformat() if task.plan_due else None,
+            "window_start": task.window.start.isoformat() if task.window.start else None,
+            "window_end": task.window.end.isoformat() if task.window.end else None,
+            "ongoing": task.ongoing, "state": st.state,
+            "classification": st.classification.value,
+            "classification_label": st.classification.label(lang),
+            "deadline": st.deadline.day.isoformat() if st.deadline else None,
+            "due_soon": st.due_soon,
+        })  # fmt: skip
+    return out
+
+
+class JsonExporter:
+    """The normalized plan, and every task's state, classification and history as of
+    ``at`` (layout ``tuyentruyen.export/1``)."""
+
+    suffix = ".json"
+
+    def export(self, tracker: Any, path: str, options: Mapping[str, Any]) -> None:
+        """Write the JSON export to ``path``."""
+        at: datetime = options["at"]
+        rows = _rows(tracker, options)
+        wanted = {r["id"] for r in rows}
+        history: dict[str, list[Any]] = {r["id"]: [] for r in rows}
+        for ev in tracker.events:
+            if ev.task in wanted and ev.at <= at:
+                history[ev.task].append(event_to_dict(ev))
+        for row in rows:
+            row["history"] = history[row["id"]]
+        body = {
+            "schema": JSON_SCHEMA, "at": at.isoformat(), "plan": plan_to_dict(tracker.plan),
+            "unit": options.get("unit"), "tasks": rows,
+        }  # fmt: skip
+        text = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+        Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+#: Cells a spreadsheet would read as a formula (CSV injection) start with one of these.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """``value`` as a CSV cell that a spreadsheet will not evaluate: text starting
+    with ``= + - @``, a tab or a carriage return gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+_COLUMNS = {
+    "vi": ("Mã", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Hạn ban hành kế hoạch",
+           "Bắt đầu", "Kết thúc", "Trạng thái", "Phân loại"),
+    "en": ("Id", "Title", "Lead unit", "Supporting units", "Plan due", "Start", "End",
+           "State", "Classification"),
+}  # fmt: skip
+
+
+def _table(tracker: Any, options: Mapping[str, Any]) -> list[list[str]]:
+    from tuyentruyen.lifecycle import STATE_LABELS
+
+    lang = options.get("lang", "vi")
+    plan = tracker.plan
+    out = [list(_COLUMNS[lang])]
+    for r in _rows(tracker, options):
+        out.append([
+            r["id"], r["title"], r["lead_name"],
+            ", ".join(plan.unit_name(u) for u in r["support"]), r["plan_due"] or "",
+            r["window_start"] or "", r["window_end"] or "",
+            STATE_LABELS[lang][r["state"]], r["classification_label"],
+        ])  # fmt: skip
+    return out
+
+
+class CsvExporter:
+    """One row per task; UTF-8 with a byte-order mark so Excel reads Vietnamese right;
+    formula-like cells neutralised."""
+
+    suffix = ".csv"
+
+    def export(self, tracker: Any, path: str, options: Mapping[str, Any]) -> None:
+        """Write the CSV export to ``path``."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        for row in _table(tracker, options):
+            writer.writerow([safe_cell(c) for c in row])
+        Path(path).write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+
+class MarkdownExporter:
+    """The task table as Markdown, with the plan's title and the moment."""
+
+    suffix = ".md"
+
+    def export(self, tracker: Any, path: str, options: Mapping[str, Any]) -> None:
+        """Write the Markdown export to ``path``."""
+        at: datetime = options["at"]
+        lang = options.get("lang", "vi")
+        table = _table(tracker, options)
+
+        def cell(text: str) -> str:
+            return text.replace("|", "\\|").replace("\n", " ")
+
+        moment = f"{at.day}/{at.month}/{at.year}"
+        head = f"# {tracker.plan.title}\n\n" + (
+            f"Tình hình thực hiện đến ngày {moment}.\n\n"
+            if lang == "vi"
+            else f"Progress as of {moment}.\n\n"
+        )
+        lines = ["| " + " | ".join(cell(c) for c in table[0]) + " |"]
+        lines.append("|" + "---|" * len(table[0]))
+        lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table[1:]]
+        Path(path).write_text(head + "\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,131 @@
+"""``tuyentruyen export`` and the built-in json, csv and markdown exports: read back with
+the library that reads the format, deterministic, atomic, never overwriting unasked."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from clirun import cli, ok
+from tuyentruyen import FixedClock, Plan, Tracker
+from tuyentruyen.export import CsvExporter, JsonExporter, export_to, safe_cell
+from tuyentruyen.store import SQLiteStore
+
+AT = "31/10/2023"
+
+
+@pytest.fixture
+def db(tmp_path: Path, seed_plan: Plan) -> Path:
+    """The seed plan in a database, with task 2.6 issued and started."""
+    path = tmp_path / "plan.db"
+    with SQLiteStore(path) as store:
+        store.save_plan(seed_plan)
+        t = Tracker(seed_plan, store=store, clock=FixedClock(datetime(2023, 12, 31)))
+        t.fire("2.6", "issue", actor="tt-bc-xb", at=datetime(2023, 3, 20, 9))
+        t.fire("2.6", "start", actor="tt-bc-xb", at=datetime(2023, 3, 21, 9))
+    return path
+
+
+def export(db: Path, fmt: str, out: Path, *more: str) -> Path:
+    ok(cli("export", "qn-60-nam", "--db", db, "--format", fmt, "-o", out, "--at", AT, *more))
+    return out
+
+
+def test_csv_opens_with_vietnamese_intact(db: Path, tmp_path: Path, seed_plan: Plan) -> None:
+    raw = export(db, "csv", tmp_path / "tasks.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Mã", "Nội dung", "Đơn vị chủ trì"]
+    assert [r[0] for r in rows[1:]] == [t.id for t in seed_plan.tasks]
+    row = next(r for r in rows if r[0] == "2.6")
+    assert row[1] == seed_plan.task("2.6").title
+    assert unicodedata.is_normalized("NFC", row[1])
+    assert row[7] == "đang thực hiện"
+    assert row[2] == "Phòng Tuyên truyền - Báo chí - Xuất bản"
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(seed_plan: Plan, tmp_path: Path) -> None:
+    tasks = list(seed_plan.tasks)
+    tasks[0] = attrs.evolve(tasks[0], title='=HYPERLINK("http://x","bấm")')
+    tasks[1] = attrs.evolve(tasks[1], title="+84 912 345 678")
+    tracker = Tracker(
+        attrs.evolve(seed_plan, tasks=tasks), clock=FixedClock(datetime(2023, 12, 31))
+    )
+    out = tmp_path / "x.csv"
+    export_to(CsvExporter(), tracker, out, {"at": datetime(2023, 10, 31), "lang": "vi"})
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[1][1] == '\'=HYPERLINK("http://x","bấm")'
+    assert rows[2][1] == "'+84 912 345 678"
+    assert [safe_cell(v) for v in ("-1", "@a", "\tx", "ok", None)] == [
+        "'-1",
+        "'@a",
+        "'\tx",
+        "ok",
+        "",
+    ]
+
+
+def test_json_has_states_classes_and_history_and_is_deterministic(
+    db: Path, tmp_path: Path, seed_plan: Plan
+) -> None:
+    first = export(db, "json", tmp_path / "a.json").read_bytes()
+    second = export(db, "json", tmp_path / "b.json").read_bytes()
+    assert first == second  # same moment, same bytes
+    data = json.loads(first)
+    assert data["schema"] == "tuyentruyen.export/1"
+    assert data["plan"]["id"] == seed_plan.id
+    task = next(t for t in data["tasks"] if t["id"] == "2.6")
+    assert task["state"] == "in_progress"
+    assert [e["event"] for e in task["history"]] == ["issue", "start"]
+    assert task["classification_label"] == task["classification_label"].strip()
+    assert len(data["tasks"]) == len(seed_plan.tasks)
+
+
+def test_markdown_and_a_unit_filter(db: Path, tmp_path: Path, seed_plan: Plan) -> None:
+    text = export(db, "markdown", tmp_path / "t.md", "--unit", "tt-bc-xb").read_text("utf-8")
+    assert text.startswith(f"# {seed_plan.title}\n\nTình hình thực hiện đến ngày 31/10/2023.")
+    ids = [line.split(" | ")[0].removeprefix("| ") for line in text.splitlines()[6:]]
+    concerned = [t.id for t in seed_plan.tasks if "tt-bc-xb" in (t.lead, *t.support)]
+    assert ids == concerned
+    assert len(concerned) < len(seed_plan.tasks)
+
+
+def test_an_existing_file_is_kept_unless_forced(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tasks.csv"
+    out.write_text("giữ nguyên", encoding="utf-8")
+    refused = cli("export", "qn-60-nam", "--db", db, "--format", "csv", "-o", out)
+    assert refused.code == 2
+    assert refused.err == f"lỗi: {out}: tệp đã tồn tại; dùng --force để ghi đè\n"
+    assert out.read_text(encoding="utf-8") == "giữ nguyên"
+    export(db, "csv", out, "--force")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_failing_exporter_leaves_nothing_behind(seed_plan: Plan, tmp_path: Path) -> None:
+    class Broken(JsonExporter):
+        def export(self, tracker: Any, path: str, options: Any) -> None:
+            Path(path).write_text("một nửa", encoding="utf-8")
+            raise RuntimeError("disk full")
+
+    tracker = Tracker(seed_plan, clock=FixedClock(datetime(2023, 12, 31)))
+    with pytest.raises(RuntimeError, match="disk full"):
+        export_to(Broken(), tracker, tmp_path / "x.json", {"at": datetime(2023, 10, 31)})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_list_and_unknown_formats(db: Path, tmp_path: Path) -> None:
+    listed = ok(cli("export", "--list")).out.splitlines()
+    assert {"json\t.json", "csv\t.csv", "markdown\t.md"} <= set(listed)
+    bad = cli("--lang", "en", "export", "qn-60-nam", "--db", db, "--format", "pdf", "-o",
+              tmp_path / "x.pdf")  # fmt: skip
+    assert bad.code == 2
+    assert bad.err.startswith("error: unknown format 'pdf'; installed: ")
+    assert not (tmp_path / "x.pdf").exists()
