@@ -203,3 +203,19 @@ def test_an_error_the_backend_calls_final_is_not_retried(
     assert report.failed == {"strict": 3}
     assert report.retried == {}
     assert [(r[5], r[6]) for r in sql_store.outbox_status()] == [("failed", 1)] * 3
+
+
+def test_an_accept_that_sends_a_report_back_says_so(sql_store: SQLStore, seed_plan: Plan) -> None:
+    sql_store.save_plan(seed_plan)
+    t = Tracker(seed_plan, store=sql_store, clock=FixedClock(datetime(2023, 12, 31)))
+    for event in ("issue", "start"):
+        t.fire("2.6", event, actor="tt-bc-xb", at=MARCH)
+    t.fire("2.6", "report", actor="tt-bc-xb", at=MARCH, final=False)  # an interim report
+    receiver = seed_plan.receivers_for(seed_plan.task("2.6"))[0]
+    assert t.fire("2.6", "accept", actor=receiver, at=MARCH).dest == "in_progress"
+    inbox = Recorder()
+    Deliverer(sql_store, {"inbox": inbox}, now=Clock()).run()
+    accepted = inbox.sent[-1]
+    assert accepted.subject.endswith("tiếp nhận báo cáo")
+    assert "(trạng thái: đang thực hiện)" in accepted.body  # not "hoàn thành"
+    assert accepted.body.endswith("báo cáo kết quả thực hiện đúng hạn.")

@@ -546,13 +546,14 @@ def test_outbox_rows_are_written_with_their_events(
         sql_store,
         "SELECT plan_id, seq, kind, payload, delivered_at, attempts FROM tt_outbox ORDER BY id",
     )
-    events = sql(sql_store, "SELECT plan_id, seq, task_id, event FROM tt_events ORDER BY seq")
+    events = sql(sql_store, "SELECT plan_id, seq, task_id, event, dest FROM tt_events ORDER BY seq")
     assert len(rows) == len(events) == 3
-    for (plan_id, seq, kind, payload, delivered, attempts), (e_plan, e_seq, task, event) in zip(
-        rows, events, strict=True
-    ):
+    for row, (e_plan, e_seq, task, event, dest) in zip(rows, events, strict=True):
+        plan_id, seq, kind, payload, delivered, attempts = row
         assert (plan_id, seq, kind, delivered, attempts) == (e_plan, e_seq, "event", None, 0)
-        assert json.loads(payload) == {"plan": e_plan, "seq": e_seq, "task": task, "event": event}
+        assert json.loads(payload) == {
+            "plan": e_plan, "seq": e_seq, "task": task, "event": event, "dest": dest
+        }  # fmt: skip
 
 
 # --- schema versions -----------------------------------------------------------------

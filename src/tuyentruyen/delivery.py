@@ -19,7 +19,6 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +26,14 @@ import attrs
 
 from tuyentruyen.errors import TuyenTruyenError
 from tuyentruyen.hookspecs import Notifier, NotifierFactory
-from tuyentruyen.lifecycle import EVENT_LABELS_VI, STATE_LABELS
+from tuyentruyen.lifecycle import EVENT_LABELS_VI, STATE_LABELS, TABLE
 from tuyentruyen.model import Plan
 from tuyentruyen.notify import Message
 from tuyentruyen.plugins import collect
 from tuyentruyen.remind import REMINDER_KINDS, message_from_payload
 from tuyentruyen.store.sql import SQLStore
 from tuyentruyen.timeexpr import format_date
+from tuyentruyen.workdays import format_date_en
 
 __all__ = [
     "ConfigError",
@@ -101,7 +101,8 @@ def render_event(
     event = str(payload["event"])
     seq = int(payload["seq"])
     labels = STATE_LABELS[lang]
-    dest = _dest(event)
+    # Rows written before the payload carried the new state: the event's usual one.
+    dest = str(payload.get("dest") or _USUAL_DEST.get(event, event))
     deadline = task.window.end
     if lang == "vi":
         subject = f"[{plan.id}] Nhiệm vụ {task.id}: {EVENT_LABELS_VI.get(event, event)}"
@@ -115,7 +116,7 @@ def render_event(
         )
     else:
         subject = f"[{plan.id}] Task {task.id}: {event}"
-        due = f" Due: {_en_date(deadline)}." if deadline else ""
+        due = f" Due: {format_date_en(deadline)}." if deadline else ""
         body = (
             f"Task {task.id} \u2013 {task.title}\n"
             f"Lead unit: {plan.unit_name(task.lead)}.\n"
@@ -134,9 +135,8 @@ def render_event(
     )
 
 
-def _dest(event: str) -> str:
-    return {"issue": "issued", "start": "in_progress", "report": "reported", "accept": "done",
-            "rework": "in_progress", "cancel": "cancelled"}.get(event, event)  # fmt: skip
+#: Each event's first destination in the lifecycle.
+_USUAL_DEST = {event: edges[0].dest for (_, event), edges in TABLE.items()}
 
 
 #: What to do next after an event to a state, per language.
@@ -156,10 +156,6 @@ _NEXT = {
         "cancelled": "The task was cancelled.",
     },
 }
-
-
-def _en_date(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 @attrs.frozen

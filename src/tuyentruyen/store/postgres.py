@@ -45,7 +45,7 @@ _APPEND_ONE = (
     " e AS (INSERT INTO tt_events (plan_id, seq, task_id, event, source, dest, actor, at,"
     " note, data, final, prev_hash, hash)"
     " SELECT plan_id, head_seq, %s, %s, %s, %s, %s, %s, %s, %s, %s, head_prev, head_hash"
-    " FROM h RETURNING plan_id, seq, task_id, event),"
+    " FROM h RETURNING plan_id, seq, task_id, event, dest),"
     " o AS (INSERT INTO tt_outbox (plan_id, seq, kind, payload)"
     " SELECT plan_id, seq, 'event', {payload} FROM e)"
     " SELECT head_seq FROM h"
@@ -74,7 +74,8 @@ class PostgresStore(SQLStore):
     skip_locked = " FOR UPDATE OF o SKIP LOCKED"
     greatest = "GREATEST"
     outbox_payload = (
-        "json_build_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event)::text"
+        "json_build_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event,"
+        " 'dest', dest)::text"
     )
 
     def __init__(self, dsn: str, *, schema: str | None = None, migrate: bool = True) -> None:

@@ -240,7 +240,9 @@ class SQLStore:
     #: Name of the database shown in messages (file path, or DSN with the password masked).
     where = ""
     #: SQL building an outbox row's JSON payload from a ``tt_events`` row.
-    outbox_payload = "json_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event)"
+    outbox_payload = (
+        "json_object('plan', plan_id, 'seq', seq, 'task', task_id, 'event', event, 'dest', dest)"
+    )
     #: What makes concurrent claimers of outbox rows skip each other's (PostgreSQL).
     skip_locked = ""
     #: Whether ``executemany`` reports the total of rows it changed (then a batch's
