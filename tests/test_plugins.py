@@ -121,7 +121,13 @@ def test_hook_register_exporters_collects_by_name() -> None:
         def register_exporters(self, register: Callable[[str, Any], None]) -> None:
             register("csv", Csv())
 
-    assert sorted(collect(manager(), "register_exporters")) == ["csv", "json", "markdown"]
+    assert sorted(collect(manager(), "register_exporters")) == [
+        "csv",
+        "dot",
+        "json",
+        "markdown",
+        "mermaid",
+    ]
     found = collect(manager(Plugin()), "register_exporters")
     assert found["csv"] is not collect(manager(), "register_exporters")["csv"]  # replaced
     assert found["csv"].suffix == ".csv"

@@ -1,5 +1,5 @@
-"""The plugin shipped inside tuyentruyen: the console notifier and the json, csv and
-markdown exporters.
+"""The plugin shipped inside tuyentruyen: the console notifier and the json, csv,
+markdown, dot and mermaid exporters.
 
 It is registered through the same path as third-party plugins
 (:data:`tuyentruyen.plugins.DEFAULT_PLUGINS`), so it is listed, allowed and blocked
@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tuyentruyen.export import CsvExporter, JsonExporter, MarkdownExporter
+from tuyentruyen.export import (
+    CsvExporter,
+    DotExporter,
+    JsonExporter,
+    MarkdownExporter,
+    MermaidExporter,
+)
 from tuyentruyen.hookspecs import NotifierFactory, hookimpl
 from tuyentruyen.notify import ConsoleNotifier
 
@@ -26,7 +32,9 @@ def register_notifiers(register: Callable[[str, NotifierFactory], None]) -> None
 
 @hookimpl
 def register_exporters(register: Callable[[str, Any], None]) -> None:
-    """Offer the ``json``, ``csv`` and ``markdown`` exports."""
+    """Offer the ``json``, ``csv``, ``markdown``, ``dot`` and ``mermaid`` exports."""
     register("json", JsonExporter())
     register("csv", CsvExporter())
     register("markdown", MarkdownExporter())
+    register("dot", DotExporter())
+    register("mermaid", MermaidExporter())

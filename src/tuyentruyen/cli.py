@@ -117,6 +117,8 @@ _T: dict[str, dict[str, str]] = {
         "export.unit": "only the tasks this unit leads or supports",
         "export.force": "replace the file if it exists",
         "export.list": "list the installed formats",
+        "export.option": "an option of the format, e.g. -O body=party (repeatable)",
+        "export.badoption": "--option {text!r}: write it as KEY=VALUE",
         "export.unknown": "unknown format {name!r}; installed: {known}",
         "export.need": "give --format and -o FILE (or --list)",
         "export.done": "written: {path}",
@@ -253,6 +255,8 @@ _T: dict[str, dict[str, str]] = {
         "export.unit": "chỉ các nhiệm vụ đơn vị này chủ trì hoặc phối hợp",
         "export.force": "ghi đè nếu tệp đã có",
         "export.list": "liệt kê các định dạng đã cài",
+        "export.option": "tùy chọn của định dạng, ví dụ -O body=party (dùng được nhiều lần)",
+        "export.badoption": "--option {text!r}: cần viết dạng KHÓA=GIÁ_TRỊ",
         "export.unknown": "không có định dạng {name!r}; đã cài: {known}",
         "export.need": "cần --format và -o TỆP (hoặc --list)",
         "export.done": "đã ghi: {path}",
@@ -530,6 +534,10 @@ def build_parser(
     p.add_argument("--unit", metavar="UNIT", help=t["export.unit"])
     p.add_argument("--force", action="store_true", help=t["export.force"])
     p.add_argument("--list", action="store_true", help=t["export.list"])
+    p.add_argument(
+        "-O", "--option", action="append", default=[], metavar="KEY=VALUE",
+        help=t["export.option"],
+    )  # fmt: skip
 
     p = command("remind", _cmd_remind)
     p.add_argument("--db", metavar="DB", help=t["db"])
@@ -1221,7 +1229,13 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     if args.unit is not None:
         found = tracker.plan.unit(args.unit)
         unit = found.id if found is not None else args.unit
-    options = {"at": at, "unit": unit, "lang": args.lang}
+    options: dict[str, Any] = {}
+    for text in args.option:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise _Failure(t["export.badoption"].format(text=text))
+        options[key.strip()] = value.strip()
+    options.update({"at": at, "unit": unit, "lang": args.lang})
     path = export_to(exporter, tracker, args.output, options, force=args.force)
     out.write(t["export.done"].format(path=path) + "\n")
     return EXIT_OK

@@ -15,16 +15,28 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tuyentruyen.errors import TuyenTruyenError
+from tuyentruyen.events import Event
 from tuyentruyen.hookspecs import Exporter
 from tuyentruyen.io import event_to_dict, plan_to_dict
+from tuyentruyen.status import Classification, TaskStatus
 
-__all__ = ["CsvExporter", "ExportError", "JsonExporter", "MarkdownExporter", "export_to"]
+__all__ = [
+    "CsvExporter",
+    "DotExporter",
+    "ExportError",
+    "JsonExporter",
+    "MarkdownExporter",
+    "MermaidExporter",
+    "export_to",
+    "latest_reports",
+    "selected",
+]
 
 #: The version of the ``json`` export's layout.
 JSON_SCHEMA = "tuyentruyen.export/1"
@@ -62,17 +74,40 @@ def export_to(
     return target
 
 
+def selected(tracker: Any, options: Mapping[str, Any]) -> list[TaskStatus]:
+    """The status at ``options["at"]`` of every task an export covers, in plan order:
+    all tasks, or those ``options["unit"]`` leads or supports (*chủ trì* or *phối hợp*).
+
+    Every exporter starts from this, so ``--unit`` means the same in every format.
+    """
+    statuses: list[TaskStatus] = tracker.status(at=options["at"])
+    unit = options.get("unit")
+    if not unit:
+        return statuses
+    return [st for st in statuses if st.task.lead == unit or unit in st.task.support]
+
+
+def latest_reports(
+    tracker: Any, tasks: Iterable[str], at: datetime, count: int = 1
+) -> dict[str, list[Event]]:
+    """The last ``count`` ``report`` events of each of ``tasks`` up to ``at``, oldest
+    first (what a progress report quotes: the note and the data of each)."""
+    wanted: dict[str, list[Event]] = {t: [] for t in tasks}
+    for ev in tracker.events:
+        if ev.event == "report" and ev.at <= at:
+            found = wanted.get(ev.task)
+            if found is not None:
+                found.append(ev)
+    return {t: evs[-count:] if count else [] for t, evs in wanted.items()}
+
+
 def _rows(tracker: Any, options: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One mapping per task (of ``options["unit"]`` if given), in plan order."""
-    at: datetime = options["at"]
     lang: str = options.get("lang", "vi")
-    unit = options.get("unit")
     plan = tracker.plan
     out = []
-    for st in tracker.status(at=at):
+    for st in selected(tracker, options):
         task = st.task
-        if unit and unit not in (task.lead, *task.support):
-            continue
         out.append({
             "id": task.id, "title": task.title, "lead": task.lead,
             "lead_name": plan.unit_name(task.lead), "support": list(task.support),
@@ -187,3 +222,110 @@ class MarkdownExporter:
         lines.append("|" + "---|" * len(table[0]))
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table[1:]]
         Path(path).write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+#: Fill colours of the classes in graphs (the official scheme: done on time green, in
+#: progress on time blue, done late orange, overdue red, not started grey).
+CLASS_COLOURS = {
+    Classification.DONE_ON_TIME: "#2e7d32",
+    Classification.IN_PROGRESS_ON_TIME: "#1565c0",
+    Classification.DONE_LATE: "#ef6c00",
+    Classification.IN_PROGRESS_OVERDUE: "#c62828",
+    Classification.NOT_STARTED: "#9e9e9e",
+    Classification.NO_DEADLINE: "#78909c",
+    Classification.CANCELLED: "#bdbdbd",
+}
+
+
+def _graph(
+    tracker: Any, options: Mapping[str, Any]
+) -> tuple[list[TaskStatus], list[tuple[str, str, str]]]:
+    """The tasks of the export and the dependency edges among them:
+    (prerequisite, dependent, label), in plan order."""
+    statuses = selected(tracker, options)
+    ids = {st.task.id for st in statuses}
+    edges = [
+        (dep.task, st.task.id, f"{dep.state} → {'/'.join(dep.events)}")
+        for st in statuses
+        for dep in st.task.depends_on
+        if dep.task in ids
+    ]
+    return statuses, edges
+
+
+def _dot_text(*lines: str) -> str:
+    """A quoted Graphviz string of ``lines`` (joined by Graphviz's line break)."""
+
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+    return '"' + "\\n".join(escape(line) for line in lines) + '"'
+
+
+class DotExporter:
+    """The dependency graph (*quan hệ phụ thuộc giữa các nhiệm vụ*) as Graphviz source:
+    one node per task, filled with its classification's colour, one edge per dependency
+    ("prerequisite → dependent")."""
+
+    suffix = ".dot"
+
+    def export(self, tracker: Any, path: str, options: Mapping[str, Any]) -> None:
+        """Write the Graphviz source to ``path``."""
+        lang = options.get("lang", "vi")
+        statuses, edges = _graph(tracker, options)
+        lines = [
+            "digraph plan {",
+            f"  label={_dot_text(tracker.plan.title)};",
+            "  rankdir=LR;",
+            '  node [shape=box, style="rounded,filled", fontname="Times New Roman", '
+            "fontcolor=white];",
+        ]
+        for st in statuses:
+            label = _dot_text(
+                f"{st.task.id}: {_short(st.task.title)}", st.classification.label(lang)
+            )
+            colour = CLASS_COLOURS[st.classification]
+            lines.append(f'  {_dot_text(st.task.id)} [label={label}, fillcolor="{colour}"];')
+        for a, b, label in edges:
+            lines.append(f"  {_dot_text(a)} -> {_dot_text(b)} [label={_dot_text(label)}];")
+        lines.append("}")
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _short(title: str, limit: int = 60) -> str:
+    """A title cut to ``limit`` characters at a word boundary, for graph labels."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def _mermaid_text(text: str) -> str:
+    # Mermaid labels are quoted strings; quotes and markup characters become entities.
+    return (
+        text.replace("&", "&amp;").replace('"', "#quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+class MermaidExporter:
+    """The dependency graph as a Mermaid flowchart (renders in GitLab, GitHub and most
+    wikis), nodes styled by classification."""
+
+    suffix = ".mmd"
+
+    def export(self, tracker: Any, path: str, options: Mapping[str, Any]) -> None:
+        """Write the Mermaid source to ``path``."""
+        lang = options.get("lang", "vi")
+        statuses, edges = _graph(tracker, options)
+        node = {st.task.id: f"t{i}" for i, st in enumerate(statuses)}
+        lines = ["flowchart LR"]
+        for st in statuses:
+            label = _mermaid_text(
+                f"{st.task.id}: {_short(st.task.title)} ({st.classification.label(lang)})"
+            )
+            lines.append(f'  {node[st.task.id]}["{label}"]:::{st.classification.value}')
+        for a, b, label in edges:
+            lines.append(f'  {node[a]} -->|"{_mermaid_text(label)}"| {node[b]}')
+        for cls, colour in CLASS_COLOURS.items():
+            lines.append(f"  classDef {cls.value} fill:{colour},color:#fff")
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -67,7 +67,16 @@ class Exporter(Protocol):
     suffix: str
 
     def export(self, tracker: Any, path: str, options: Mapping[str, Any]) -> None:
-        """Write the export of ``tracker`` to ``path``."""
+        """Write the export of ``tracker`` to ``path``.
+
+        ``options`` always holds ``at`` (an aware datetime: export the state as of
+        then), ``unit`` (a unit id, or None for the whole plan: start from
+        :func:`tuyentruyen.export.selected`) and ``lang`` (``"vi"`` or ``"en"``), plus
+        the format's own options as strings (``tuyentruyen export -O KEY=VALUE``).
+        ``path`` is a temporary file that :func:`tuyentruyen.export.export_to` moves
+        into place once this returns; the output must depend only on the tracker and
+        ``options`` (no current time), so the same export gives the same bytes.
+        """
         ...
 
 
