@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,24 @@ def test_demo_is_deterministic_and_speaks_english(
     english = run(tmp_path, "--lang", "en")
     assert "Replayed 39 events of 2023" in english
     assert "Per lead unit" in english
+
+
+def test_demo_writes_every_installed_export_and_prints_the_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuyentruyen.plugins import collect, get_plugin_manager
+
+    monkeypatch.chdir(ROOT)
+    text = run(tmp_path)
+    formats = collect(get_plugin_manager(), "register_exporters")
+    assert {"json", "csv", "markdown", "dot", "mermaid"} <= set(formats)
+    listed = text.split("Các tệp xuất tính đến ngày 31/10/2023")[1].splitlines()[1:]
+    assert [line.split()[0] for line in listed] == sorted(formats)
+    for line in listed:
+        path = Path(line.split()[1])
+        assert path.parent == tmp_path
+        assert path.stat().st_size > 0
+    data = json.loads((tmp_path / "qn-60-nam.json").read_text("utf-8"))
+    assert data["at"].startswith("2023-10-31")
+    assert len(data["tasks"]) == 17
+    assert "Các tệp xuất" not in run(tmp_path, "--no-export")

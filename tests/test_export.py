@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
+import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,21 @@ import attrs
 import pytest
 
 from clirun import cli, ok
-from tuyentruyen import FixedClock, Plan, Tracker
-from tuyentruyen.export import CsvExporter, JsonExporter, export_to, safe_cell
+from tuyentruyen import FixedClock, Plan, Tracker, hookimpl
+from tuyentruyen.export import (
+    CLASS_COLOURS,
+    CsvExporter,
+    DotExporter,
+    JsonExporter,
+    MermaidExporter,
+    export_to,
+    latest_reports,
+    safe_cell,
+    selected,
+)
+from tuyentruyen.model import Dependency
+from tuyentruyen.plugins import get_plugin_manager, reset_plugin_manager
+from tuyentruyen.status import Classification
 from tuyentruyen.store import SQLiteStore
 
 AT = "31/10/2023"
@@ -129,3 +144,115 @@ def test_list_and_unknown_formats(db: Path, tmp_path: Path) -> None:
     assert bad.code == 2
     assert bad.err.startswith("error: unknown format 'pdf'; installed: ")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _with_dependencies(plan: Plan) -> Plan:
+    """The seed plan with a chain 2.1 → 2.2 → 2.3 and a title that needs quoting."""
+    tasks = []
+    for task in plan.tasks:
+        if task.id == "2.2":
+            task = attrs.evolve(task, depends_on=(Dependency("2.1"),))
+        elif task.id == "2.3":
+            task = attrs.evolve(
+                task,
+                depends_on=(Dependency("2.2", state="done", events=("report",)),),
+                title='Tiêu đề có "ngoặc kép", \\ và <b>thẻ</b>',
+            )
+        tasks.append(task)
+    return attrs.evolve(plan, tasks=tasks)
+
+
+def _edges(plan: Plan) -> list[tuple[str, str]]:
+    return [(d.task, t.id) for t in plan.tasks for d in t.depends_on]
+
+
+def test_dot_is_graphviz_that_pydot_reads_back(seed_plan: Plan, tmp_path: Path) -> None:
+    import pydot
+
+    plan = _with_dependencies(seed_plan)
+    tracker = Tracker(plan, clock=FixedClock(datetime(2023, 12, 31)))
+    tracker.fire("2.1", "issue", actor="tt-bc-xb", at=datetime(2023, 3, 1, 9))
+    out = export_to(DotExporter(), tracker, tmp_path / "g.dot", {"at": datetime(2023, 10, 31)})
+    with warnings.catch_warnings():  # pydot 4 calls pyparsing names deprecated in 3.3
+        warnings.simplefilter("ignore", DeprecationWarning)
+        (graph,) = pydot.graph_from_dot_file(str(out), encoding="utf-8")
+    nodes = {n.get_name().strip('"'): n for n in graph.get_nodes() if n.get_name() != "node"}
+    assert list(nodes) == [t.id for t in plan.tasks]
+    edges = [(e.get_source().strip('"'), e.get_destination().strip('"')) for e in graph.get_edges()]
+    assert edges == _edges(plan)
+    assert ("2.1", "2.2") in edges
+    label = nodes["2.3"].get_label()
+    assert '\\"ngoặc kép\\"' in label  # escaped, intact
+    assert "<b>thẻ</b>" in label
+    assert nodes["2.1"].get("fillcolor").strip('"') == CLASS_COLOURS[Classification.NOT_STARTED]
+
+
+def test_mermaid_has_one_node_per_task_and_each_edge(seed_plan: Plan, tmp_path: Path) -> None:
+    plan = _with_dependencies(seed_plan)
+    tracker = Tracker(plan, clock=FixedClock(datetime(2023, 12, 31)))
+    out = export_to(
+        MermaidExporter(), tracker, tmp_path / "g.mmd", {"at": datetime(2023, 10, 31), "unit": None}
+    )
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[0] == "flowchart LR"
+    nodes = dict(re.findall(r'^  (t\d+)\["([^"]*)"\]:::\w+$', "\n".join(lines), re.M))
+    assert len(nodes) == len(plan.tasks)
+    ids = {key: label.split(":", 1)[0] for key, label in nodes.items()}
+    edges = re.findall(r"^  (t\d+) -->\|\"[^\"]*\"\| (t\d+)$", "\n".join(lines), re.M)
+    assert [(ids[a], ids[b]) for a, b in edges] == _edges(plan)
+    label = next(v for v in nodes.values() if v.startswith("2.3:"))
+    assert "#quot;ngoặc kép#quot;" in label  # no raw quote or tag
+    assert "&lt;b&gt;" in label
+
+
+def test_unit_filter_keeps_only_edges_among_selected_tasks(seed_plan: Plan, tmp_path: Path) -> None:
+    plan = _with_dependencies(seed_plan)
+    tracker = Tracker(plan, clock=FixedClock(datetime(2023, 12, 31)))
+    unit = plan.task("2.2").lead
+    options = {"at": datetime(2023, 10, 31), "unit": unit}
+    text = export_to(DotExporter(), tracker, tmp_path / "u.dot", options).read_text("utf-8")
+    chosen = [t.id for t in plan.tasks if unit in (t.lead, *t.support)]
+    assert [st.task.id for st in selected(tracker, options)] == chosen
+    for a, b in (("2.1", "2.2"), ("2.2", "2.3")):
+        assert (f'"{a}" -> "{b}"' in text) == (a in chosen and b in chosen)
+
+
+def test_format_options_reach_the_exporter_and_bad_ones_are_named(db: Path, tmp_path: Path) -> None:
+    seen: list[dict[str, Any]] = []
+
+    class Spy(JsonExporter):
+        def export(self, tracker: Any, path: str, options: Any) -> None:
+            seen.append(dict(options))
+            super().export(tracker, path, options)
+
+    class Plugin:
+        @hookimpl
+        def register_exporters(self, register: Any) -> None:
+            register("spy", Spy())
+
+    reset_plugin_manager()
+    get_plugin_manager().register(Plugin(), name="spy")
+    try:
+        args = ("export", "qn-60-nam", "--db", db, "--format", "spy", "-o", tmp_path / "s.json")
+        ok(cli(*args, "-O", "body=party", "--option", "number = 12 "))
+        assert (seen[0]["body"], seen[0]["number"]) == ("party", "12")
+        assert (seen[0]["lang"], seen[0]["unit"]) == ("vi", None)
+        bad = cli(*args, "--force", "-O", "body")
+        assert bad.code == 2
+        assert "--option 'body': cần viết dạng KHÓA=GIÁ_TRỊ" in bad.err
+    finally:
+        reset_plugin_manager()
+
+
+def test_latest_reports_are_the_last_reports_up_to_the_moment(seed_plan: Plan) -> None:
+    tracker = Tracker(seed_plan, clock=FixedClock(datetime(2023, 12, 31)))
+    tracker.fire("2.6", "issue", actor="tt-bc-xb", at=datetime(2023, 3, 1, 9))
+    tracker.fire("2.6", "start", actor="tt-bc-xb", at=datetime(2023, 3, 2, 9))
+    tracker.fire("2.6", "report", actor="tt-bc-xb", at=datetime(2023, 4, 14, 9), note="tháng 4")
+    tracker.fire("2.6", "rework", actor="tt-bc-xb", at=datetime(2023, 4, 15, 9))
+    tracker.fire("2.6", "report", actor="tt-bc-xb", at=datetime(2023, 5, 14, 9), note="tháng 5")
+    found = latest_reports(tracker, ["2.6", "1.1"], datetime(2023, 4, 30).astimezone())
+    assert [e.note for e in found["2.6"]] == ["tháng 4"]
+    assert found["1.1"] == []
+    found = latest_reports(tracker, ["2.6"], datetime(2023, 6, 1).astimezone(), count=2)
+    assert [e.note for e in found["2.6"]] == ["tháng 4", "tháng 5"]

@@ -100,6 +100,9 @@ _T: dict[str, dict[str, str]] = {
         "demo": "replay 2023 on the Quảng Ninh 60-year plan and show its status",
         "demo.out": "folder for the demo's files (default: out)",
         "demo.done": "Replayed {events} events of 2023 into {path}",
+        "demo.noexport": "do not write the exports",
+        "demo.exports": "Exports as of {at} (every installed format):",
+        "demo.failed": "{name}: failed: {error}",
         "lifecycle.format": "diagram format",
         "plugins": "list the plugins: name, distribution, version, hooks",
         "deliver": "send the outbox's pending notifications through the configured backends",
@@ -237,6 +240,9 @@ _T: dict[str, dict[str, str]] = {
         "demo": "phát lại năm 2023 của kế hoạch 60 năm Quảng Ninh và hiển thị tình hình",
         "demo.out": "thư mục chứa các tệp của bản demo (mặc định: out)",
         "demo.done": "Đã phát lại {events} sự kiện năm 2023 vào {path}",
+        "demo.noexport": "không xuất tệp",
+        "demo.exports": "Các tệp xuất tính đến ngày {at} (mọi định dạng đã cài):",
+        "demo.failed": "{name}: lỗi: {error}",
         "lifecycle.format": "định dạng sơ đồ",
         "plugins": "liệt kê các plugin: tên, gói phân phối, phiên bản, hook",
         "deliver": "gửi các thông báo đang chờ trong hộp thư đi qua các kênh đã cấu hình",
@@ -513,6 +519,7 @@ def build_parser(
 
     p = command("demo", _cmd_demo)
     p.add_argument("--out", default="out", metavar="DIR", help=t["demo.out"])
+    p.add_argument("--no-export", action="store_true", help=t["demo.noexport"])
 
     p = command("lifecycle", _cmd_lifecycle)
     p.add_argument(
@@ -903,7 +910,35 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         + "\n\n"
     )
     _print_status(tracker, as_local(AS_OF), args.lang, out, as_json=False)
-    return EXIT_OK
+    if args.no_export:
+        return EXIT_OK
+    return _demo_exports(tracker, Path(args.out), as_local(AS_OF), args.lang, out)
+
+
+def _demo_exports(tracker: Tracker, folder: Path, at: datetime, lang: str, out: TextIO) -> int:
+    """Write every installed export of the demo into ``folder`` and print the paths."""
+    from tuyentruyen.export import export_to
+    from tuyentruyen.plugins import collect
+
+    t = _T[lang]
+    out.write("\n" + t["demo.exports"].format(at=f"{at.day}/{at.month}/{at.year}") + "\n")
+    status = EXIT_OK
+    options = {"at": at, "unit": None, "lang": lang}
+    taken: set[str] = set()
+    for name, exporter in sorted(collect(get_plugin_manager(), "register_exporters").items()):
+        suffix = getattr(exporter, "suffix", "") or f".{name}"
+        if suffix in taken:  # two formats writing the same kind of file: keep both
+            suffix = f".{name}{suffix}"
+        taken.add(suffix)
+        target = folder / f"{tracker.plan.id}{suffix}"
+        try:
+            export_to(exporter, tracker, target, options, force=True)
+        except Exception as exc:  # one broken plugin must not hide the other files
+            out.write("  " + t["demo.failed"].format(name=name, error=exc) + "\n")
+            status = EXIT_FAILURE
+            continue
+        out.write(f"  {name:<10} {target}\n")
+    return status
 
 
 def _print_status(tracker: Tracker, at: datetime, lang: str, out: TextIO, *, as_json: bool) -> None:
