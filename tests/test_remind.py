@@ -160,7 +160,8 @@ def test_keys_from_the_task_rows_are_the_reminders_keys(
         state = t.state(task.id)
         if action == "issue" and state == "planned":
             t.fire(task.id, "issue", actor=task.lead, at=at)
-        elif action == "report" and state == "issued":
+        elif action == "report" and state == "issued" and not t.blockers(task.id, at):
+            # (2.1 waits for 3.1's plan: a blocked start is not what this test is about)
             t.fire(task.id, "start", actor=task.lead, at=at)
             t.fire(task.id, "report", actor=task.lead, at=at, final=False)
         assert due_keys(sql_store, plan.id, at, lead=lead) == keys(t, at, lead)

@@ -201,5 +201,15 @@ def test_summary_and_lists_agree_with_each_task_classification(
         if s.classification is C.IN_PROGRESS_OVERDUE:
             assert s.deadline is not None
             assert s.deadline.day < at.date()
-    for item in tracker.due_soon(at=at):
-        assert item.task.id not in overdue_ids
+    soon_ids = {item.task.id for item in tracker.due_soon(at=at)}
+    assert not soon_ids & overdue_ids
+    for s in statuses:  # the deadline that applies: the earlier one, plan_due on a tie
+        options = []
+        if s.state == "planned" and s.task.plan_due is not None:
+            options.append(Deadline("plan_due", s.task.plan_due))
+        if s.task.window.end is not None:
+            options.append(Deadline("window_end", s.task.window.end))
+        open_task = s.state not in ("done", "cancelled")
+        expected = min(options, key=lambda d: d.day) if options and open_task else None
+        assert s.deadline == expected
+        assert s.due_soon == (s.task.id in soon_ids)

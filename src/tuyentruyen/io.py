@@ -54,6 +54,7 @@ from tuyentruyen.model import (
     LegalBasis,
     Plan,
     ReportingRule,
+    Task,
     Unit,
 )
 from tuyentruyen.names import NameIndex
@@ -240,6 +241,37 @@ def _unstructure_basis(basis: LegalBasis) -> Any:
 
 
 _conv.register_unstructure_hook(LegalBasis, _unstructure_basis)
+
+
+def task_to_dict(task: Task) -> dict[str, Any]:
+    """The plan-file mapping of ``task``: what cattrs' generated function for
+    :class:`Task` gives (a property test holds them equal), written out by hand because
+    plans of 100,000 tasks are unstructured on every JSON export (about 4x faster)."""
+    window = task.window
+    start, end, due = window.start, window.end, task.plan_due
+    return {
+        "id": task.id,
+        "title": task.title,
+        "lead": task.lead,
+        "section": task.section,
+        "content": list(task.content),
+        "support": list(task.support),
+        "support_other": list(task.support_other),
+        "plan_due": None if due is None else due.isoformat(),
+        "plan_due_text": task.plan_due_text,
+        "window": {
+            "start": None if start is None else start.isoformat(),
+            "end": None if end is None else end.isoformat(),
+        },
+        "window_text": task.window_text,
+        "ongoing": task.ongoing,
+        "depends_on": [
+            {"task": d.task, "state": d.state, "events": list(d.events)} for d in task.depends_on
+        ],
+    }
+
+
+_conv.register_unstructure_hook(Task, task_to_dict)
 
 
 # --- problems from cattrs ------------------------------------------------------------

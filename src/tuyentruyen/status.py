@@ -41,6 +41,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
+from tuyentruyen._bulk import gc_paused
 from tuyentruyen.lifecycle import STATES
 from tuyentruyen.model import Plan, Task
 from tuyentruyen.timeexpr import end_of_day
@@ -234,31 +235,31 @@ def _soon(at: datetime, days: int) -> float:
     return end_of_day(at.date() + timedelta(days=days)).timestamp()
 
 
-def _applicable(task: Task, state: int) -> Deadline | None:
-    if state in (_DONE, _CANCELLED):
-        return None
-    options = []
-    if state == _PLANNED and task.plan_due is not None:
-        options.append(_deadline("plan_due", task.plan_due))
-    if task.window.end is not None:
-        options.append(_deadline("window_end", task.window.end))
-    return min(options, key=lambda d: d.day) if options else None
-
-
 def classify_all(
     plan: Plan, tl: Timeline, state: bytearray, done_at: array[float], at: datetime, days: int = 3
 ) -> list[TaskStatus]:
     """Every task's :class:`TaskStatus` at ``at``."""
     now = at.timestamp()
     soon = _soon(at, days)
-    out = []
-    for i, task in enumerate(plan.tasks):
-        s = state[i]
-        cls = _ORDER[_code(s, tl.due[i], tl.end[i], done_at[i], now)]
-        deadline = _applicable(task, s)
-        limit = min(tl.due[i] if s == _PLANNED else _INF, tl.end[i])
-        warn = s not in (_DONE, _CANCELLED) and now < limit <= soon
-        out.append(TaskStatus(task, STATES[s], cls, deadline, warn))
+    out: list[TaskStatus] = []
+    add = out.append
+    due, end = tl.due, tl.end
+    with gc_paused():  # 100,000 new objects, none of them in a cycle
+        for i, task in enumerate(plan.tasks):
+            s = state[i]
+            cls = _ORDER[_code(s, due[i], end[i], done_at[i], now)]
+            if s in (_DONE, _CANCELLED):
+                add(TaskStatus(task, STATES[s], cls, None, False))
+                continue
+            # The earlier of the deadlines that apply (plan_due only before issuing;
+            # on a tie, plan_due).
+            day, last = (task.plan_due if s == _PLANNED else None), task.window.end
+            if day is not None and (last is None or day <= last):
+                deadline: Deadline | None = _deadline("plan_due", day)
+            else:
+                deadline = None if last is None else _deadline("window_end", last)
+            limit = due[i] if s == _PLANNED and due[i] < end[i] else end[i]
+            add(TaskStatus(task, STATES[s], cls, deadline, now < limit <= soon))
     return out
 
 

@@ -205,6 +205,10 @@ class Tracker:
         self._base = 0
         self._latest = _NEVER
         self._timeline: Timeline | None = None
+        # The last state computed as of a past moment: (moment, log size, head, snapshot);
+        # the log only grows, so the same size means the same events. An export asks
+        # status, summary and overdue at one moment: one replay. Read-only for callers.
+        self._past: tuple[float, int, object, _Snapshot] | None = None
         load_tasks = getattr(self.store, "load_tasks", None)
         if load_tasks is not None:
             # A store that keeps each task's state: no replay, the log stays unread.
@@ -685,11 +689,16 @@ class Tracker:
         ts = moment.timestamp()
         if ts >= self._latest:
             return moment, self._now
+        rows = self._rows()
+        past = self._past
+        if past is not None and past[0] == ts and past[1] == len(rows) and past[2] is self._head:
+            return moment, past[3]
         snap = self._snapshot_empty()
-        for row in self._rows():
+        for row in rows:
             ev_ts = row[6].timestamp()
             if ev_ts <= ts:
                 snap.apply(self._index[row[1]], _CODE[row[4]], ev_ts, _report_final(row[2], row[9]))
+        self._past = (ts, len(rows), self._head, snap)
         return moment, snap
 
     def state(self, task: str, at: datetime | None = None) -> str:
