@@ -8,7 +8,10 @@ STAMP := $(VENV)/.installed
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
 LINTED := $(wildcard src tests benchmarks examples plugins)
 
-.PHONY: demo test lint typecheck unit bench clean
+# Debian's Chromium: the html export's tests open the page in it (headless).
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test lint typecheck unit bench browser clean
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -31,8 +34,20 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(foreach p,$(PLUGINS),$(BIN)/mypy --strict $(p)src &&) true
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/pytest
+
+# Installs Chromium where it is missing (as root, with apt); elsewhere says how. The
+# browser tests skip with that message outside CI and fail in CI.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q --no-install-recommends chromium >/dev/null || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends chromium >/dev/null; }; \
+	  else \
+	    echo "Chromium is missing: install Debian's chromium package (the html tests need it)"; \
+	  fi; }
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lifecycle.py
