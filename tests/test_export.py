@@ -256,3 +256,12 @@ def test_latest_reports_are_the_last_reports_up_to_the_moment(seed_plan: Plan) -
     assert found["1.1"] == []
     found = latest_reports(tracker, ["2.6"], datetime(2023, 6, 1).astimezone(), count=2)
     assert [e.note for e in found["2.6"]] == ["tháng 4", "tháng 5"]
+
+
+def test_an_export_gets_the_permissions_of_any_new_file(seed_plan: Plan, tmp_path: Path) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x", encoding="utf-8")
+    tracker = Tracker(seed_plan, clock=FixedClock(datetime(2023, 12, 31)))
+    out = export_to(CsvExporter(), tracker, tmp_path / "t.csv", {"at": datetime(2023, 10, 31)})
+    assert out.stat().st_mode == plain.stat().st_mode  # not a private temporary file
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -66,8 +66,7 @@ def export_to(
             f"{target}: the folder {target.parent} does not exist",
             f"{target}: thư mục {target.parent} không tồn tại",
         )
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
+    temp = _new_file(target)
     try:
         exporter.export(tracker, temp, options)
         os.replace(temp, target)
@@ -75,6 +74,18 @@ def export_to(
         Path(temp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _new_file(target: Path) -> str:
+    """An empty new file beside ``target`` with the permissions a new file gets (what
+    the umask leaves of 0o666; ``tempfile.mkstemp`` would make it private, 0o600)."""
+    while True:
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return str(temp)
 
 
 def selected(tracker: Any, options: Mapping[str, Any]) -> list[TaskStatus]:
