@@ -27,7 +27,7 @@ from tuyentruyen.errors import TuyenTruyenError
 from tuyentruyen.events import Event
 from tuyentruyen.hookspecs import Exporter
 from tuyentruyen.io import plan_to_dict, task_to_dict
-from tuyentruyen.status import Classification, TaskStatus
+from tuyentruyen.status import Classification, Deadline, TaskStatus
 
 __all__ = [
     "CsvExporter",
@@ -141,40 +141,53 @@ class JsonExporter:
         lang = options.get("lang", "vi")
         statuses = selected(tracker, options)
         labels = {c: c.label(lang) for c in Classification}
-        with gc_paused():  # 100,000s of small dicts: no collector passes over them
-            history: dict[str, list[dict[str, Any]]] = {st.task.id: [] for st in statuses}
+        dump = json.JSONEncoder(ensure_ascii=False, default=str).encode
+        deadlines: dict[Deadline, dict[str, str]] = {}
+        with gc_paused():  # 100,000s of small objects, none in a cycle
+            history: dict[str, list[Event]] = {st.task.id: [] for st in statuses}
             found = history.get
             for ev in tracker.events:
                 events = found(ev.task)
                 if events is not None and ev.at <= at:
-                    events.append({
-                        "seq": ev.seq, "task": ev.task, "event": ev.event, "source": ev.source,
-                        "dest": ev.dest, "actor": ev.actor, "at": ev.at.isoformat(),
-                        "note": ev.note, "data": _sorted(ev.data) if ev.data else {},
-                        "final": ev.final,
-                    })  # fmt: skip
-            tasks = []
+                    events.append(ev)
+            lines = _Encoded()  # each task encoded at once: its dicts live one at a time
             for st in statuses:
                 entry = task_to_dict(st.task)
                 deadline = st.deadline
                 entry["state"] = st.state
                 entry["classification"] = st.classification.value
                 entry["classification_label"] = labels[st.classification]
-                entry["deadline"] = (
-                    None if deadline is None
-                    else {"kind": deadline.kind, "day": deadline.day.isoformat()}
-                )  # fmt: skip
+                if deadline is None:
+                    entry["deadline"] = None
+                else:  # few distinct deadlines: one (read-only) mapping each
+                    shown = deadlines.get(deadline)
+                    if shown is None:
+                        shown = deadlines[deadline] = {
+                            "kind": deadline.kind, "day": deadline.day.isoformat()
+                        }  # fmt: skip
+                    entry["deadline"] = shown
                 entry["due_soon"] = st.due_soon
-                entry["history"] = history[st.task.id]
-                tasks.append(entry)
+                entry["history"] = [
+                    {
+                        "seq": ev.seq, "task": ev.task, "event": ev.event, "source": ev.source,
+                        "dest": ev.dest, "actor": ev.actor, "at": ev.at.isoformat(),
+                        "note": ev.note, "data": _sorted(ev.data) if ev.data else {},
+                        "final": ev.final,
+                    }
+                    for ev in history[st.task.id]
+                ]  # fmt: skip
+                lines.append(dump(entry))
         plan = plan_to_dict(attrs.evolve(tracker.plan, tasks=()))
         del plan["tasks"]
-        dump = json.JSONEncoder(ensure_ascii=False, default=str).encode
         body = {"at": at.isoformat(), "plan": plan, "schema": JSON_SCHEMA,
-                "tasks": tasks, "unit": options.get("unit")}  # fmt: skip
+                "tasks": lines, "unit": options.get("unit")}  # fmt: skip
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             out.writelines(_layout(body, dump, expand={"plan", "tasks"}))
             out.write("\n")
+
+
+class _Encoded(list[str]):
+    """List items already encoded as JSON text (written as they are)."""
 
 
 def _sorted(value: Any) -> Any:
@@ -203,18 +216,13 @@ def _layout(
         elif name in expand and isinstance(item, list) and item:
             inner = ",\n" + pad + "  "
             yield "[\n" + pad + "  "
-            yield from _interleave(map(dump, item), inner)
+            texts = item if isinstance(item, _Encoded) else list(map(dump, item))
+            for k in range(0, len(texts), 2048):  # joined in chunks: few, large writes
+                yield (inner if k else "") + inner.join(texts[k : k + 2048])
             yield "\n" + pad + "]"
         else:
             yield dump(item)
     yield "\n" + "  " * depth + "}"
-
-
-def _interleave(items: Iterable[str], separator: str) -> Iterator[str]:
-    for n, item in enumerate(items):
-        if n:
-            yield separator
-        yield item
 
 
 #: Cells a spreadsheet would read as a formula (CSV injection) start with one of these.
