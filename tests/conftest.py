@@ -150,3 +150,11 @@ def open_sql_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[O
 def sql_store(open_sql_store: OpenStore) -> SQLStore:
     """A migrated store on a fresh database; runs once on SQLite, once on PostgreSQL."""
     return open_sql_store()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every Hypothesis test ``property`` (``pytest -m property``: the property
+    suite alone, the one held to 3 minutes under the CI profile)."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
