@@ -7,7 +7,9 @@ import unicodedata
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
+from tuyentruyen.model import Unit
 from tuyentruyen.names import NameIndex, nfc, normalize_name
 from tuyentruyen.testing import strategies as tts
 
@@ -211,11 +213,32 @@ def test_distinct_generated_names_stay_distinct(a: str, b: str) -> None:
     assert (normalize_name(a) == normalize_name(b)) == (a == b)
 
 
-@given(tts.units())
-def test_index_resolves_every_generated_unit(units: tuple) -> None:
+@given(tts.units(max_size=10), st.data())
+def test_index_resolves_every_generated_unit(units: tuple[Unit, ...], data: st.DataObject) -> None:
     index = NameIndex((u.id, [u.name]) for u in units)
+    assert not index.ambiguous
     for u in units:
         assert index.resolve(u.id) == u.id
         assert index.resolve(u.name) == u.id
         assert index.resolve(nfd(u.name)) == u.id
         assert index.resolve(u.name.upper()) == u.id
+        # any spelling the kit derives: abbreviations, tone placement, dashes, case, NFD
+        spelling = data.draw(tts.unit_name_spellings(u.name))
+        assert index.resolve(spelling) == u.id, spelling
+
+
+@given(tts.unit_names().flatmap(lambda n: st.tuples(st.just(n), tts.unit_name_spellings(n))))
+def test_every_spelling_has_the_names_key(case: tuple[str, str]) -> None:
+    name, spelling = case
+    assert normalize_name(spelling) == normalize_name(name), spelling
+    assert unicodedata.is_normalized("NFC", normalize_name(spelling))
+
+
+@given(
+    tts.unit_names(),
+    tts.unit_names().flatmap(lambda n: st.tuples(st.just(n), tts.unit_name_spellings(n))),
+)
+def test_a_spelling_matches_only_its_own_name(a: str, case: tuple[str, str]) -> None:
+    name, spelling = case  # a spelling of name; different generated names are different units
+    index = NameIndex([("a", [a])])
+    assert (index.resolve(spelling) == "a") == (name == a), (a, spelling)

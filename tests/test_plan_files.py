@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from tuyentruyen.errors import PlanError, Problem
 from tuyentruyen.io import dump_plan, load_plan, loads_plan, plan_from_dict, plan_to_dict
 from tuyentruyen.lifecycle import PROGRESS_RANK
-from tuyentruyen.model import DEPENDENCY_EVENTS, Dependency, Plan, Task, Window
-from tuyentruyen.timeexpr import month_end, render_deadline, render_window
+from tuyentruyen.model import Dependency, Plan, Task, Window
+from tuyentruyen.testing import strategies as tts
 
 # --- helpers -------------------------------------------------------------------------
 
@@ -1301,16 +1301,7 @@ def test_long_dependency_cycle_rejected() -> None:
     assert_bilingual(problem)
 
 
-# --- 6. property: plan_to_dict -> plan_from_dict ---------------------------------------
-
-UNIT_NAMES = [
-    ("btg", "Ban Tuyên giáo Tỉnh ủy"),
-    ("tt", "Phòng Tuyên truyền - Báo chí - Xuất bản"),
-    ("ubnd", "Ủy ban nhân dân tỉnh"),
-    ("svh", "Sở Văn hoá và Thể thao"),
-    ("hnb", "Hội Nhà báo tỉnh"),
-    ("llct", "Phòng Lý luận chính trị và Lịch sử Đảng"),
-]
+# --- 6. property: plan files as people write them, built on the testing kit ------------
 
 TITLE_ALPHABET = (
     "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -1321,157 +1312,55 @@ TITLE_ALPHABET = (
 REQUIRABLE_STATES = [s for s in PROGRESS_RANK if s != "planned"]
 
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
-STARTS = st.dates(min_value=date(2000, 1, 1), max_value=date(2097, 12, 31))
 
-
-@st.composite
-def spellings(draw: st.DrawFn, unit: tuple[str, str]) -> str:
-    unit_id, name = unit
-    return draw(
-        st.sampled_from(
-            [
-                unit_id,
-                name,
-                unicodedata.normalize("NFD", name),
-                name.upper(),
-                name.replace(" - ", "-"),
-                name.replace("Ủy", "Uỷ").replace("hoá", "hóa"),
-            ]
-        )
-    )
-
-
-@st.composite
-def windows(draw: st.DrawFn) -> Window:
-    kind = draw(st.sampled_from(["months", "days", "from", "until", "open"]))
-    if kind == "months":
-        start = draw(STARTS).replace(day=1)
-        months = draw(st.integers(0, 14))
-        y, m = divmod(start.month - 1 + months, 12)
-        return Window(start, month_end(start.year + y, m + 1))
-    if kind == "days":
-        start = draw(DAYS)
-        return Window(start, start + timedelta(days=draw(st.integers(0, 400))))
-    if kind == "from":
-        return Window(draw(DAYS), None)
-    if kind == "until":
-        return Window(None, draw(DAYS))
-    return Window(None, None)
-
-
-@st.composite
-def plans(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A plan-file mapping and what it must load as (per-task expectations)."""
-    units = draw(st.lists(st.sampled_from(UNIT_NAMES), min_size=1, max_size=4, unique=True))
-    n = draw(st.integers(1, 8))
-    ids = [f"{draw(st.integers(1, 3))}.{i + 1}" for i in range(n)]
-    tasks = []
-    expected = []
-    for i, tid in enumerate(ids):
-        lead = draw(st.sampled_from(units))
-        support = draw(st.lists(st.sampled_from(units), max_size=3))
-        task: dict[str, Any] = {
-            "id": tid,
-            "title": draw(st.text(TITLE_ALPHABET, min_size=1, max_size=30)),
-            "lead": draw(spellings(lead)),
-            "support": [draw(spellings(u)) for u in support],
-        }
-        window = draw(windows())
-        ongoing = draw(st.booleans())
-        as_phrase = draw(st.booleans()) and (ongoing or window != Window())
-        if as_phrase:
-            task["window"] = render_window(window, ongoing)
-        else:
-            task["window"] = {
-                "start": window.start.isoformat() if window.start else None,
-                "end": window.end
-                if draw(st.booleans())
-                else (window.end and window.end.isoformat()),
-            }
-            task["ongoing"] = ongoing
-        due = draw(st.one_of(st.none(), DAYS))
-        if due is not None:
-            task["plan_due"] = draw(st.sampled_from([due.isoformat(), render_deadline(due)]))
-        if i:
-            earlier = draw(st.lists(st.sampled_from(ids[:i]), max_size=3, unique=True))
-            deps: list[Any] = []
-            for dep in earlier:
-                if draw(st.booleans()):
-                    deps.append(dep)
-                else:
-                    deps.append(
-                        {
-                            "task": dep,
-                            "state": draw(st.sampled_from(REQUIRABLE_STATES)),
-                            "events": draw(
-                                st.lists(
-                                    st.sampled_from(DEPENDENCY_EVENTS),
-                                    min_size=1,
-                                    max_size=4,
-                                    unique=True,
-                                )
-                            ),
-                        }
-                    )
-            task["depends_on"] = deps
-        tasks.append(task)
-        expected.append(
-            {
-                "lead": lead[0],
-                "support": tuple(u[0] for u in support),
-                "window": window,
-                "ongoing": ongoing,
-                "window_text": task["window"] if as_phrase else None,
-                "plan_due": due,
-                "depends_on": tuple(
-                    d if isinstance(d, str) else d["task"] for d in task.get("depends_on", [])
-                ),
-            }
-        )
-    data: dict[str, Any] = {
-        "schema": 1,
-        "id": "kh-sinh",
-        "title": "Kế hoạch sinh ngẫu nhiên",
-        "issuer": draw(spellings(units[0])),
-        "units": [{"id": uid, "name": name} for uid, name in units],
-        "tasks": tasks,
-    }
-    if draw(st.booleans()):
-        reporters = draw(st.lists(st.sampled_from(units), max_size=3, unique=True))
-        data["reporting"] = [
-            {
-                "to": draw(spellings(units[-1])),
-                "day": draw(st.integers(1, 31)),
-                "every": draw(st.sampled_from(["month", "quarter"])),
-                "from": [draw(spellings(u)) for u in reporters],
-            }
-        ]
-    return data, {"tasks": expected, "issuer": units[0][0]}
+#: Plans over this century: any title, any plan-due day, windows 2000-2098.
+CENTURY_PLANS = tts.plans(
+    windows=tts.windows(min_year=2000, max_year=2097),
+    titles=st.text(TITLE_ALPHABET, min_size=1, max_size=30),
+    plan_dues=st.none() | DAYS,
+)
 
 
 @settings(max_examples=50, deadline=None)
-@given(plans())
-def test_property_dict_round_trip(case: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    data, expected = case
-    plan = plan_from_dict(data)
+@given(tts.plan_files(CENTURY_PLANS))
+def test_property_dict_round_trip(case: tts.PlanFile) -> None:
+    """Unit names in any spelling, windows as phrases or mappings, deadlines as phrases
+    or dates: the file loads as exactly the plan it was written from."""
+    plan = plan_from_dict(case.data)
+    assert plan == case.plan
     assert plan_from_dict(plan_to_dict(plan)) == plan
-    assert plan.issuer == expected["issuer"]
-    for task, want in zip(plan.tasks, expected["tasks"], strict=True):
-        assert task.lead == want["lead"]
-        assert task.support == want["support"]
-        assert task.window == want["window"]
-        assert task.ongoing is want["ongoing"]
-        assert task.window_text == want["window_text"]
-        assert task.plan_due == want["plan_due"]
-        assert tuple(d.task for d in task.depends_on) == want["depends_on"]
+    for task, written in zip(plan.tasks, case.data["tasks"], strict=True):
+        window = written.get("window")
+        if isinstance(window, str):  # a phrase is kept as written
+            assert task.window_text == unicodedata.normalize("NFC", window).strip()
+        assert tuple(d.task for d in task.depends_on) == tuple(
+            d if isinstance(d, str) else d["task"] for d in written.get("depends_on", [])
+        )
 
 
 @settings(max_examples=50, deadline=None)
-@given(plans())
-def test_property_text_round_trip(case: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    plan = plan_from_dict(case[0])
+@given(tts.plan_files(CENTURY_PLANS))
+def test_property_text_round_trip(case: tts.PlanFile) -> None:
+    plan = plan_from_dict(case.data)
+    assert loads_plan(yaml.safe_dump(case.data, allow_unicode=True)) == plan
     assert loads_plan(dump_plan(plan)) == plan
     assert loads_plan(dump_plan(plan, fmt="json"), fmt="json") == plan
+
+
+@settings(max_examples=50, deadline=None)
+@given(tts.invalid_plans())
+def test_property_each_broken_file_names_its_problem(case: tts.InvalidPlan) -> None:
+    """Broken in one known way, a plan file (as a mapping, YAML or JSON) raises exactly
+    that problem, at its path, in both languages."""
+    for load in (
+        lambda: plan_from_dict(case.data),
+        lambda: loads_plan(yaml.safe_dump(case.data, allow_unicode=True)),
+        lambda: loads_plan(json.dumps(case.data, ensure_ascii=False), fmt="json"),
+    ):
+        with pytest.raises(PlanError) as info:
+            load()
+        case.check(info.value)
+        assert_error_bilingual(info.value)
 
 
 @given(
@@ -1486,7 +1375,7 @@ def test_property_text_round_trip(case: tuple[dict[str, Any], dict[str, Any]]) -
         support_other=st.lists(st.text(max_size=5), max_size=2),
         plan_due=st.none() | DAYS,
         plan_due_text=st.none() | st.text(max_size=10),
-        window=windows(),
+        window=tts.windows(min_year=2000, max_year=2097).map(lambda case: case[0]),
         window_text=st.none() | st.text(max_size=10),
         ongoing=st.booleans(),
         depends_on=st.lists(

@@ -400,11 +400,34 @@ def test_parse_render_parse_is_stable(phrase: str) -> None:
     assert render_window(second.window, second.ongoing) == rendered
 
 
-dates = st.dates(min_value=D(1900, 1, 1), max_value=D(2200, 12, 31))
+# --- properties, on the testing kit's phrases ---------------------------------------
 
 
-@given(dates)
-def test_parse_date_of_any_date(d: date) -> None:
+@given(tts.time_phrases())
+def test_every_phrase_form_parses_to_what_it_means(case: tuple[str, tts.PhraseMeaning]) -> None:
+    """Every form, every spelling (case, NFD, spaces, separators, "ngày", "hết",
+    "tới", "Thường xuyên"): each parser gives what the phrase means, or refuses it."""
+    phrase, meaning = case
+    meaning.check(phrase)
+    parsed = parse_window(phrase)
+    # and the canonical rendering reads back the same
+    if parsed.window != Window() or parsed.ongoing:
+        again = parse_window(render_window(parsed.window, parsed.ongoing))
+        assert (again.window, again.ongoing) == (parsed.window, parsed.ongoing)
+
+
+@given(tts.bad_time_phrases())
+def test_bad_phrases_are_refused_everywhere(phrase: str) -> None:
+    for parse in (parse_window, parse_deadline, parse_date):
+        assert tts.refuses(parse, phrase), (parse.__name__, phrase)
+
+
+@given(tts.date_phrases())
+def test_parse_date_of_any_date(case: tuple[str, tts.PhraseMeaning]) -> None:
+    phrase, meaning = case
+    d = meaning.day
+    assert d is not None
+    assert parse_date(phrase) == d
     assert parse_date(f"{d.day}/{d.month}/{d.year}") == d
     assert parse_date(f"{d.day:02d}-{d.month:02d}-{d.year}") == d
     assert parse_date(f"ngày {d.day}.{d.month}.{d.year}") == d
@@ -412,19 +435,37 @@ def test_parse_date_of_any_date(d: date) -> None:
     assert parse_date(format_date(d)) == d
 
 
-@given(dates)
-def test_deadline_render_round_trip(d: date) -> None:
+@given(tts.deadline_phrases())
+def test_deadline_render_round_trip(case: tuple[str, tts.PhraseMeaning]) -> None:
+    phrase, meaning = case
+    d = meaning.deadline
+    assert d is not None
+    assert parse_deadline(phrase) == d
     assert parse_deadline(render_deadline(d)) == d
     assert parse_window(format_date(d)).window == Window(d, d)
 
 
-@given(st.integers(1900, 2200), st.integers(1, 12))
-def test_month_phrase_is_the_whole_month(year: int, month: int) -> None:
-    last = calendar.monthrange(year, month)[1]
-    assert parse_window(f"Tháng {month}/{year}").window == Window(
-        D(year, month, 1), D(year, month, last)
-    )
+@given(tts.time_phrases(("month",), ongoing=False))
+def test_month_phrase_is_the_whole_month(case: tuple[str, tts.PhraseMeaning]) -> None:
+    phrase, meaning = case
+    start = meaning.window.start
+    assert start is not None
+    year, month = start.year, start.month
+    last = calendar.monthrange(year, month)[1]  # from the calendar, not from the kit
+    whole = Window(D(year, month, 1), D(year, month, last))
+    assert parse_window(phrase).window == whole
+    assert parse_window(f"Tháng {month}/{year}").window == whole
     assert parse_deadline(f"Trong tháng {month:02d}/{year}") == D(year, month, last)
+
+
+@given(tts.windows(min_year=1900, max_year=2199), st.data())
+def test_any_phrase_for_a_window_reads_back_as_it(
+    case: tuple[Window, bool], data: st.DataObject
+) -> None:
+    window, ongoing = case
+    phrase = data.draw(tts.phrases_for(window, ongoing))
+    parsed = parse_window(phrase)
+    assert (parsed.window, parsed.ongoing) == (window, ongoing), phrase
 
 
 # --- reporting rules -----------------------------------------------------------------
