@@ -73,7 +73,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "tracker.py",
         "deps = guarded.get(i) if guarded is not None else None",
         "deps = None",
-        ("tests/test_tracker.py", "tests/test_deps.py", "tests/test_properties.py"),
+        (
+            "tests/test_tracker.py",
+            "tests/test_deps.py",
+            "tests/test_properties.py",
+            "tests/test_testing_machine.py",
+        ),
         "the tracker never looks up a task's declared dependencies",
     ),
     Mutant(
@@ -81,7 +86,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "tracker.py",
         "if any(reached[rank][d] > ts or snap.state[d] == _CANCELLED for d, rank in deps):",
         "if any(reached[rank][d] > ts for d, rank in deps):",
-        ("tests/test_tracker.py", "tests/test_properties.py"),
+        ("tests/test_tracker.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "a dependency that reached its state and was then cancelled still holds",
     ),
     Mutant(
@@ -89,7 +94,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "tracker.py",
         "if any(reached[rank][d] > ts or snap.state[d] == _CANCELLED for d, rank in deps):",
         "if any(snap.peak[d] < rank or snap.state[d] == _CANCELLED for d, rank in deps):",
-        ("tests/test_tracker.py", "tests/test_properties.py"),
+        ("tests/test_tracker.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "dependencies judged by today's progress, not as of the event's time "
         "(a backdated start slips before its dependency)",
     ),
@@ -101,7 +106,12 @@ MUTANTS: tuple[Mutant, ...] = (
         ' "conditions": "report_final"},',
         '{"trigger": "accept", "source": ["reported", "in_progress"], "dest": "done",'
         ' "conditions": "report_final"},',
-        ("tests/test_lifecycle.py", "tests/test_tracker.py", "tests/test_properties.py"),
+        (
+            "tests/test_lifecycle.py",
+            "tests/test_tracker.py",
+            "tests/test_properties.py",
+            "tests/test_testing_machine.py",
+        ),
         "accept closes a task that never reported (in_progress -> done)",
     ),
     Mutant(
@@ -109,7 +119,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "lifecycle.py",
         '"source": ["planned", "issued", "in_progress", "reported"],',
         '"source": ["planned", "issued", "in_progress", "reported", "done"],',
-        ("tests/test_lifecycle.py", "tests/test_properties.py"),
+        ("tests/test_lifecycle.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "a done task can still be cancelled",
     ),
     # --- the report-final flag ----------------------------------------------------------------
@@ -118,7 +128,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "tracker.py",
         "report_final = snap.final[i] == 1",
         "report_final = True",
-        ("tests/test_tracker.py", "tests/test_properties.py"),
+        ("tests/test_tracker.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "accept always closes the task: an interim report of ongoing work is taken as final",
     ),
     Mutant(
@@ -126,7 +136,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "tracker.py",
         "        if final is not None:\n            self.final[i] = final\n",
         "        if final:\n            self.final[i] = final\n",
-        ("tests/test_tracker.py", "tests/test_mutant_gaps.py", "tests/test_properties.py"),
+        (
+            "tests/test_tracker.py",
+            "tests/test_mutant_gaps.py",
+            "tests/test_properties.py",
+            "tests/test_testing_machine.py",
+        ),
         "an interim report after a reworked final report keeps the old 'final' flag",
     ),
     Mutant(
@@ -134,7 +149,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "tracker.py",
         "final = not spec.ongoing",
         "final = True",
-        ("tests/test_tracker.py", "tests/test_properties.py"),
+        ("tests/test_tracker.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "a report of ongoing (thường xuyên) work is final unless said otherwise",
     ),
     # --- the log and replay -------------------------------------------------------------------
@@ -143,7 +158,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "tracker.py",
         "            if ev_ts <= ts:\n",
         "            if row[6].date() <= moment.date():\n",
-        ("tests/test_status.py", "tests/test_mutant_gaps.py", "tests/test_properties.py"),
+        (
+            "tests/test_status.py",
+            "tests/test_mutant_gaps.py",
+            "tests/test_properties.py",
+            "tests/test_testing_machine.py",
+        ),
         "state as of a past moment includes events later that same day",
     ),
     Mutant(
@@ -151,7 +171,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "store/memory.py",
         "self._logs.setdefault(plan.id, []).extend(map(to_row, events))",
         "self._logs.setdefault(plan.id, []).append(to_row(events[-1]))",
-        ("tests/test_tracker.py", "tests/test_properties.py"),
+        ("tests/test_tracker.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "the in-memory store keeps only the last event of a batch",
     ),
     Mutant(
@@ -202,7 +222,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "status.py",
         "return 3 if done_at < end else 4",
         "return 3 if done_at <= end else 4",
-        ("tests/test_status.py", "tests/test_properties.py"),
+        ("tests/test_status.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "a task done exactly when its deadline passed counts as done on time",
     ),
     Mutant(
@@ -210,7 +230,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "status.py",
         "    if now >= limit:\n        return 2\n",
         "    if now > limit:\n        return 2\n",
-        ("tests/test_status.py", "tests/test_properties.py"),
+        ("tests/test_status.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "a task is not yet overdue at the very instant its deadline passes",
     ),
     Mutant(
@@ -218,7 +238,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "status.py",
         "limit = (due if due < end else end) if state == _PLANNED else end",
         "limit = due if due < end else end",
-        ("tests/test_status.py", "tests/test_properties.py"),
+        ("tests/test_status.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "the plan-issue deadline still applies after the plan was issued",
     ),
     Mutant(
@@ -226,7 +246,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "status.py",
         "if 2 <= c <= 4:  # done (on time or late), or not done and overdue",
         "if 3 <= c <= 4:  # done (on time or late), or not done and overdue",
-        ("tests/test_status.py", "tests/test_properties.py"),
+        ("tests/test_status.py", "tests/test_properties.py", "tests/test_testing_machine.py"),
         "tasks not done and overdue are left out of 'due' (đến hạn)",
     ),
     Mutant(
@@ -234,7 +254,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "status.py",
         "round(100.0 * self.done_on_time / self.due, 1)",
         "round(100.0 * self.done_on_time / self.total, 1)",
-        ("tests/test_status.py", "tests/test_mutant_gaps.py", "tests/test_properties.py"),
+        (
+            "tests/test_status.py",
+            "tests/test_mutant_gaps.py",
+            "tests/test_properties.py",
+            "tests/test_testing_machine.py",
+        ),
         "the on-time rate is done on time / all tasks instead of / tasks due",
     ),
     # --- names, exports, reminders, calendar --------------------------------------------------

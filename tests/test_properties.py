@@ -1,10 +1,12 @@
-"""Property tests of the tracker against an independent reference model.
+"""Property tests of the tracker against the testing kit's reference model.
 
-The reference below is written from the lifecycle's specification, not from the
-library's code: for every generated plan and sequence of attempted fires, the tracker
-must accept exactly what the reference accepts, reject the rest with the right error,
-never let a task fire a guarded event before its dependencies hold, and always equal
-the replay of its own log.
+``tuyentruyen.testing.ReferenceModel`` is written from the lifecycle's specification,
+not from the library's code: for every generated plan and sequence of attempted fires
+(time going backwards too), the tracker must accept exactly what the reference accepts,
+reject the rest with the right error, never let a task fire a guarded event before its
+dependencies hold, and always equal the replay of its own log. The kit's
+``event_sequences`` carries its own expected answer per fire, checked here too.
+(The stateful ``TrackerStateMachine`` runs in tests/test_testing_machine.py.)
 """
 
 from __future__ import annotations
@@ -23,29 +25,15 @@ from tuyentruyen import (
     NotPermitted,
     Plan,
     Tracker,
+    TuyenTruyenError,
 )
 from tuyentruyen.lifecycle import STATES
+from tuyentruyen.testing import Attempt, ReferenceModel
 from tuyentruyen.testing import strategies as tts
+from tuyentruyen.testing.reference import RANK
 
-REFERENCE = {
-    ("planned", "issue"): "issued",
-    ("issued", "start"): "in_progress",
-    ("in_progress", "report"): "reported",
-    ("reported", "rework"): "in_progress",
-    ("reported", "accept"): None,  # depends on whether the report was final
-    **{(s, "cancel"): "cancelled" for s in ("planned", "issued", "in_progress", "reported")},
-}
-RANK = {"planned": 0, "issued": 1, "in_progress": 2, "reported": 3, "done": 4}
 BASE = datetime(2023, 1, 2, 8, 0)
-
-
-def allowed_actor(plan: Plan, task_id: str, event: str) -> set[str]:
-    task = plan.task(task_id)
-    if event in ("issue", "start", "report"):
-        return {task.lead}
-    if event in ("accept", "rework"):
-        return set(plan.receivers_for(task) or (plan.issuer,))
-    return {plan.issuer}
+LATER = datetime(2030, 1, 1)
 
 
 @st.composite
@@ -57,66 +45,42 @@ def scenarios(draw: st.DrawFn) -> tuple[Plan, list[tts.Step]]:
 @given(scenarios())
 def test_tracker_matches_reference_model(scenario: tuple[Plan, list[tts.Step]]) -> None:
     plan, steps = scenario
-    tracker = Tracker(plan, clock=FixedClock(datetime(2030, 1, 1)))
-    state = {t.id: "planned" for t in plan.tasks}
-    # When each task first reached each progress rank: dependencies hold as of the
-    # event's own time, so time may run backwards across tasks (steps' minutes < 0).
-    reached: dict[str, dict[int, datetime]] = {t.id: {} for t in plan.tasks}
-    final = {t.id: False for t in plan.tasks}
-    last: dict[str, datetime] = {}
+    tracker = Tracker(plan, clock=FixedClock(LATER))
+    model = ReferenceModel(plan)
     at = BASE
     for step in steps:
         at = at + timedelta(minutes=step.minutes)
-        task = plan.task(step.task)
-        current = state[step.task]
-        # What the reference expects, in the documented order of checks.
-        expected: type[Exception] | None = None
-        if (current, step.event) not in REFERENCE:
-            expected = InvalidTransition
-        elif step.task in last and at < last[step.task]:
-            expected = EventError
-        elif step.actor not in allowed_actor(plan, step.task, step.event):
-            expected = NotPermitted
-        elif any(
-            step.event in dep.events
-            and (
-                state[dep.task] == "cancelled"
-                or reached[dep.task].get(RANK[dep.state], datetime.max) > at
-            )
-            for dep in task.depends_on
-        ):
-            expected = DependencyNotMet
-        elif step.event == "cancel" and not step.note:
-            expected = EventError
+        attempt = Attempt(step.task, step.event, step.actor, at=at, note=step.note,
+                          final=step.final)  # fmt: skip
+        expected = model.expect(attempt, LATER)
         try:
-            ev = tracker.fire(
-                step.task,
-                step.event,
-                actor=step.actor,
-                at=at,
-                final=step.final,
-                note=step.note,
-            )
-        except (InvalidTransition, EventError, NotPermitted, DependencyNotMet) as exc:
+            ev = tracker.fire(step.task, step.event, **attempt.kwargs())
+        except TuyenTruyenError as exc:
             assert expected is not None, f"tracker refused a valid step {step}: {exc}"
             assert type(exc) is expected, f"{step}: got {type(exc).__name__}: {exc}"
         else:
             assert expected is None, f"tracker accepted {step}, expected {expected.__name__}"
-            if step.event == "report":
-                final[step.task] = step.final if step.final is not None else not task.ongoing
-            dest = REFERENCE[(current, step.event)]
-            if dest is None:
-                dest = "done" if final[step.task] else "in_progress"
-            assert (ev.source, ev.dest) == (current, dest)
-            state[step.task] = dest
-            for rank in range(1, RANK.get(dest, 0) + 1):
-                reached[step.task].setdefault(rank, at)
-            last[step.task] = at
-        assert tracker.states() == state
+            assert (ev.source, ev.dest) == model.apply(attempt, LATER)
+        assert tracker.states() == model.states()
     # State is a cache of the log: replaying the log gives the same state.
     replayed = Tracker.replay(plan, tracker.events, clock=tracker.clock)
     assert replayed.states() == tracker.states()
     assert replayed.events == tracker.events
+    assert ReferenceModel.replay(plan, tracker.events).states() == tracker.states()
+
+
+@given(st.data())
+def test_every_generated_fire_gets_the_answer_it_carries(data: st.DataObject) -> None:
+    plan = data.draw(tts.plans(max_tasks=6, dependency_density=0.5))
+    fires = data.draw(tts.event_sequences(plan, max_size=40))
+    tracker = Tracker(plan, clock=FixedClock(LATER))
+    for fire in fires:
+        try:
+            tracker.fire(fire.task, fire.event, **fire.kwargs())
+        except TuyenTruyenError as exc:
+            assert type(exc) is fire.expected, (fire, exc)
+        else:
+            assert fire.expected is None, fire
 
 
 def fire_all(plan: Plan, steps: list[tts.Step]) -> Tracker:
