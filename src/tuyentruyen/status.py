@@ -311,13 +311,16 @@ def deadline_hits(
 def due_soon(
     plan: Plan, tl: Timeline, state: bytearray, at: datetime, days: int = 3
 ) -> list[OverdueTask]:
-    """Tasks with a deadline in ``(at, at + days]`` that they have not met yet."""
+    """Tasks with a deadline in ``(at, at + days]`` that they have not met yet, and none
+    already missed (an overdue task is listed by :func:`overdue`, not here)."""
     now = at.timestamp()
     soon = _soon(at, days)
     out = []
     for i, s in enumerate(state):
         if s in (_DONE, _CANCELLED):
             continue
+        if (s == _PLANNED and now >= tl.due[i]) or now >= tl.end[i]:
+            continue  # already overdue
         task = plan.tasks[i]
         found = []
         if s == _PLANNED and now < tl.due[i] <= soon:
