@@ -2,8 +2,9 @@
 
 Each phrase is built from a *form* (one of :data:`PHRASE_FORMS`) and the values it
 names; what it means is worked out from the calendar and the documented rules of
-:mod:`tuyentruyen.timeexpr` (month phrases mean whole months, a deadline is one day or
-one month, ongoing phrases are no deadline), never by calling the parser.
+:mod:`tuyentruyen.timeexpr` (month, quarter, half-year and year phrases mean the whole
+period; a deadline is one day, one such period or an end; "trước ngày D" ends the day
+before D; ongoing and periodic phrases are no deadline), never by calling the parser.
 """
 
 from __future__ import annotations
@@ -21,17 +22,39 @@ from tuyentruyen.model import Window
 #: Every phrase form the parser accepts.
 PHRASE_FORMS: tuple[str, ...] = (
     "month",  # "Tháng 4/2023", "Trong tháng 02/2023", "tháng 9 năm 2023"
-    "month_range",  # "Từ tháng 9 đến tháng 10/2023", "Từ tháng 11/2023 đến hết tháng 2/2024"
-    "month_from",  # "Từ tháng 9/2023"
-    "month_until",  # "Đến hết tháng 10/2023", "Tới tháng 10/2023"
+    # "Từ tháng 9 đến tháng 10/2023", "Từ tháng 11/2023 đến hết tháng 2/2024",
+    # "từ tháng 3-5/2025", "Tháng 3 tới tháng 5/2025"
+    "month_range",
+    "month_from",  # "Từ tháng 9/2023", "Từ năm 2024"
+    "month_until",  # "Đến hết tháng 10/2023", "Tới tháng 10/2023", "Đến hết năm 2024"
     "day",  # "15/9/2023", "ngày 15-9-2023", "2023-09-15"
-    "day_range",  # "Từ ngày 1/9/2023 đến hết ngày 15/9/2023"
+    # "Từ ngày 1/9/2023 đến hết ngày 15/9/2023", "Từ ngày 1-1 đến 25-12-2017",
+    # "từ ngày 1 đến ngày 15/9/2023", "15/5/2024 - 31/5/2024"
+    "day_range",
     "day_from",  # "Từ ngày 15/9/2023"
     "day_until",  # "Đến ngày 15/9/2023"
+    "day_before",  # "Trước ngày 28/02/2024", "trước ngày 31.12.2024": ends the day before
+    "whole_quarter",  # "Quý III/2024", "Quý 3 năm 2024", "Trong quý I/2025"
+    "half_year",  # "6 tháng đầu năm 2024", "6 tháng cuối năm 2024"
+    "whole_year",  # "Năm 2024", "Trong năm 2024"
     "ongoing",  # "Thường xuyên" alone
+    "periodic",  # "Hằng tháng", "hàng quý", "định kỳ hằng tháng" alone: ongoing, no dates
 )
 #: Forms that can be a deadline (*thời gian ban hành kế hoạch*).
-DEADLINE_FORMS: tuple[str, ...] = ("month", "month_until", "day", "day_until")
+DEADLINE_FORMS: tuple[str, ...] = (
+    "month",
+    "month_until",
+    "day",
+    "day_until",
+    "day_before",
+    "whole_quarter",
+    "half_year",
+    "whole_year",
+)
+#: Forms naming one period longer than a month: as a deadline, its last day.
+PERIOD_FORMS: tuple[str, ...] = ("whole_quarter", "half_year", "whole_year")
+#: Forms that are always ongoing work with no dates.
+ONGOING_FORMS: tuple[str, ...] = ("ongoing", "periodic")
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
 
@@ -86,12 +109,15 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def deadline_of(window: Window, ongoing: bool) -> date | None:
-    """The deadline a window phrase means: its last day, if the phrase names one day
-    or one whole month (or only an end) and is not ongoing work."""
+def deadline_of(window: Window, ongoing: bool, *, period: bool = False) -> date | None:
+    """The deadline a window phrase means: its last day, if the phrase names one day,
+    one whole month or (``period``) one named quarter, half year or year, or only an
+    end, and is not ongoing work."""
     s, e = window.start, window.end
     if ongoing or e is None:
         return None
+    if period:
+        return e
     whole_month = (
         s is not None and s.day == 1 and (s.year, s.month) == (e.year, e.month)
         and e == month_end(e.year, e.month)
@@ -120,9 +146,9 @@ def _month_year(draw: st.DrawFn, month: int, year: int) -> str:
     return f"{_num(draw, month)}{_sep(draw)}{year}"
 
 
-def _day_text(draw: st.DrawFn, day: date, *, bare_ok: bool = True) -> str:
+def _day_text(draw: st.DrawFn, day: date, *, bare_ok: bool = True, iso_ok: bool = True) -> str:
     """``15/9/2023``, ``ngày 15-09-2023`` or ISO ``2023-09-15``."""
-    if draw(st.integers(0, 4)) == 4:
+    if iso_ok and draw(st.integers(0, 4)) == 4:
         text = day.isoformat()
     else:
         sep = _sep(draw)
@@ -134,6 +160,33 @@ def _day_text(draw: st.DrawFn, day: date, *, bare_ok: bool = True) -> str:
 
 def _hết(draw: st.DrawFn) -> str:
     return "hết " if draw(st.booleans()) else ""
+
+
+def _to(draw: st.DrawFn) -> str:
+    """The link of a range, with its spaces: " đến ", " tới ", "-", " - "."""
+    return draw(st.sampled_from((" đến ", " đến ", " tới ", "-", " - ")))
+
+
+def _từ(draw: st.DrawFn) -> str:
+    """A range's "từ", mostly written, sometimes left out."""
+    return "" if draw(st.integers(0, 3)) == 3 else "từ "
+
+
+def _day_start(draw: st.DrawFn, s: date, e: date) -> tuple[str, bool]:
+    """The start of a day range, leaving out what it shares with the end (its year, or
+    month and year) when it may; and whether the end may be written in ISO."""
+    short = draw(st.integers(0, 2))
+    if short == 2 and (s.year, s.month) == (e.year, e.month):
+        text = _num(draw, s.day)
+    elif short >= 1 and s.year == e.year:
+        text = f"{_num(draw, s.day)}{_sep(draw)}{_num(draw, s.month)}"
+    else:
+        return _day_text(draw, s), True
+    return (f"ngày {text}" if draw(st.booleans()) else text), False
+
+
+_ROMAN = ("i", "ii", "iii", "iv")
+_PERIODS = ("ngày", "tuần", "tháng", "quý", "năm")
 
 
 def _months(draw: st.DrawFn, first: date, last: date) -> tuple[int, int]:
@@ -155,13 +208,19 @@ def _render(draw: st.DrawFn, form: str, window: Window) -> str:
             start = _num(draw, s.month)
         else:
             start = _month_year(draw, s.month, s.year)
-        return f"từ tháng {start} đến {_hết(draw)}tháng {_month_year(draw, e.month, e.year)}"
+        again = "tháng " if draw(st.integers(0, 3)) else ""  # "từ tháng 3-5/2025"
+        end = _month_year(draw, e.month, e.year)
+        return f"{_từ(draw)}tháng {start}{_to(draw)}{_hết(draw)}{again}{end}"
     if form == "month_from":
         assert s is not None
+        if s.month == 1 and draw(st.booleans()):
+            return f"từ năm {s.year}"
         return f"từ tháng {_month_year(draw, s.month, s.year)}"
     if form == "month_until":
         assert e is not None
         to = draw(st.sampled_from(("đến", "tới")))
+        if e.month == 12 and draw(st.booleans()):
+            return f"{to} {_hết(draw)}năm {e.year}"
         return f"{to} {_hết(draw)}tháng {_month_year(draw, e.month, e.year)}"
     if form == "day":
         assert s is not None
@@ -169,7 +228,9 @@ def _render(draw: st.DrawFn, form: str, window: Window) -> str:
     if form == "day_range":
         assert s is not None
         assert e is not None
-        return f"từ {_day_text(draw, s)} đến {_hết(draw)}{_day_text(draw, e)}"
+        start, iso_ok = _day_start(draw, s, e)
+        end = _day_text(draw, e, iso_ok=iso_ok)
+        return f"{_từ(draw)}{start}{_to(draw)}{_hết(draw)}{end}"
     if form == "day_from":
         assert s is not None
         return f"từ {_day_text(draw, s)}"
@@ -177,6 +238,29 @@ def _render(draw: st.DrawFn, form: str, window: Window) -> str:
         assert e is not None
         to = draw(st.sampled_from(("đến", "tới")))
         return f"{to} {_hết(draw)}{_day_text(draw, e)}"
+    if form == "day_before":
+        assert e is not None
+        return f"trước {_day_text(draw, e + timedelta(days=1))}"
+    if form == "whole_quarter":
+        assert s is not None
+        q = (s.month - 1) // 3
+        numeral = draw(st.sampled_from((_ROMAN[q], str(q + 1), f"0{q + 1}")))
+        lead = draw(st.sampled_from(("quý", "quý", "trong quý")))
+        if draw(st.integers(0, 3)) == 3:
+            return f"{lead} {numeral} năm {s.year}"
+        return f"{lead} {numeral}{_sep(draw)}{s.year}"
+    if form == "half_year":
+        assert s is not None
+        six = draw(st.sampled_from(("6", "6", "06", "sáu")))
+        lead = draw(st.sampled_from(("", "", "trong ")))
+        return f"{lead}{six} tháng {'đầu' if s.month == 1 else 'cuối'} năm {s.year}"
+    if form == "whole_year":
+        assert s is not None
+        return f"{draw(st.sampled_from(('năm', 'năm', 'trong năm')))} {s.year}"
+    if form == "periodic":
+        every = draw(st.sampled_from(("hằng", "hàng")))
+        lead = "định kỳ " if draw(st.integers(0, 3)) == 3 else ""
+        return f"{lead}{every} {draw(st.sampled_from(_PERIODS))}"
     assert form == "ongoing"
     return "thường xuyên"
 
@@ -211,6 +295,24 @@ def _window_of_form(draw: st.DrawFn, form: str, first: date, last: date) -> Wind
         return Window(draw(st.dates(first, last)), None)
     if form == "day_until":
         return Window(None, draw(st.dates(first, last)))
+    if form == "day_before":
+        # "trước ngày D" names D, which must be a date the parser takes
+        hi = min(last, LAST_DAY - timedelta(days=1))
+        return Window(None, draw(st.dates(min(first, hi), hi)))
+    if form == "whole_quarter":
+        y, m = _months(draw, first, last)
+        q = (m - 1) // 3
+        return Window(date(y, 3 * q + 1, 1), month_end(y, 3 * q + 3))
+    if form == "half_year":
+        y, m = _months(draw, first, last)
+        return (
+            Window(date(y, 1, 1), date(y, 6, 30))
+            if m <= 6
+            else Window(date(y, 7, 1), date(y, 12, 31))
+        )
+    if form == "whole_year":
+        y, _ = _months(draw, first, last)
+        return Window(date(y, 1, 1), date(y, 12, 31))
     return Window(None, None)
 
 
@@ -237,7 +339,24 @@ def dress(draw: st.DrawFn, text: str) -> str:
     return text
 
 
-_ONGOING_LEADS = ("thường xuyên ", "thường xuyên, ", "thường xuyên: ", "thường xuyên - ")
+_ONGOING_LEADS = (
+    "thường xuyên ",
+    "thường xuyên, ",
+    "thường xuyên: ",
+    "thường xuyên - ",
+    "hằng tháng, ",
+    "hàng quý ",
+    "định kỳ hằng năm, ",
+)
+
+
+#: mostly "Thường xuyên", sometimes a periodic lead ("hằng tháng, ")
+_WEIGHTED_LEADS: tuple[str, ...] = _ONGOING_LEADS[:4] * 3 + _ONGOING_LEADS[4:]
+
+
+def _ongoing_lead(draw: st.DrawFn) -> str:
+    lead: str = draw(st.sampled_from(_WEIGHTED_LEADS))
+    return lead
 
 
 @st.composite
@@ -255,27 +374,41 @@ def time_phrases(
     if unknown or not forms:
         raise ValueError(f"unknown phrase forms {sorted(unknown)}; use {PHRASE_FORMS}")
     form = draw(st.sampled_from(tuple(forms)))
-    if form == "ongoing":
+    if form in ONGOING_FORMS:
         if ongoing is False:
-            raise ValueError("the form 'ongoing' is always ongoing work")
+            raise ValueError(f"the form {form!r} is always ongoing work")
         is_ongoing = True
     else:
         is_ongoing = draw(st.booleans()) if ongoing is None else ongoing
     window = _window_of_form(draw, form, first, last)
     body = _render(draw, form, window)
-    if is_ongoing and form != "ongoing":
-        body = draw(st.sampled_from(_ONGOING_LEADS)) + body
+    if is_ongoing and form not in ONGOING_FORMS:
+        body = _ongoing_lead(draw) + body
     text = draw(dress(body)) if dressed else body[:1].upper() + body[1:]
     day = window.start if form == "day" and not is_ongoing else None
-    meaning = PhraseMeaning(window, is_ongoing, deadline_of(window, is_ongoing), day, form)
-    return text, meaning
+    deadline = deadline_of(window, is_ongoing, period=form in PERIOD_FORMS)
+    return text, PhraseMeaning(window, is_ongoing, deadline, day, form)
+
+
+def _period_forms(s: date, e: date) -> list[str]:
+    """The named periods (quarter, half year, year) that are exactly ``[s, e]``."""
+    if s.day != 1 or e != month_end(e.year, e.month) or s.year != e.year:
+        return []
+    months = (s.month, e.month)
+    if months == (1, 12):
+        return ["whole_year"]
+    if months in ((1, 6), (7, 12)):
+        return ["half_year"]
+    if s.month in (1, 4, 7, 10) and e.month == s.month + 2:
+        return ["whole_quarter"]
+    return []
 
 
 def forms_for(window: Window, ongoing: bool) -> tuple[str, ...]:
     """The forms that can say ``window`` exactly."""
     s, e = window.start, window.end
     if s is None and e is None:
-        return ("ongoing",) if ongoing else ()
+        return ONGOING_FORMS if ongoing else ()
     found: list[str] = []
     starts_month = s is not None and s.day == 1
     ends_month = e is not None and e == month_end(e.year, e.month)
@@ -284,13 +417,16 @@ def forms_for(window: Window, ongoing: bool) -> tuple[str, ...]:
             return ()
         if starts_month and ends_month:
             found.append("month" if (s.year, s.month) == (e.year, e.month) else "month_range")
+            found += _period_forms(s, e)
         found.append("day" if s == e else "day_range")
     elif s is not None:
         found += ["month_from"] if starts_month else []
         found.append("day_from")
     else:
+        assert e is not None
         found += ["month_until"] if ends_month else []
         found.append("day_until")
+        found += ["day_before"] if e < LAST_DAY else []
     return tuple(found)
 
 
@@ -302,8 +438,8 @@ def phrases_for(draw: st.DrawFn, window: Window, ongoing: bool = False) -> str:
         raise ValueError(f"no phrase says {window!r} (ongoing={ongoing})")
     form = draw(st.sampled_from(forms))
     body = _render(draw, form, window)
-    if ongoing and form != "ongoing":
-        body = draw(st.sampled_from(_ONGOING_LEADS)) + body
+    if ongoing and form not in ONGOING_FORMS:
+        body = _ongoing_lead(draw) + body
     return draw(dress(body))
 
 
@@ -311,9 +447,17 @@ def phrases_for(draw: st.DrawFn, window: Window, ongoing: bool = False) -> str:
 def deadline_phrases_for(draw: st.DrawFn, day: date) -> str:
     """A phrase :func:`~tuyentruyen.timeexpr.parse_deadline` reads as ``day``."""
     forms: list[tuple[str, Window]] = [("day", Window(day, day)), ("day_until", Window(None, day))]
+    if day < LAST_DAY:
+        forms.append(("day_before", Window(None, day)))
     if day == month_end(day.year, day.month):
         whole = Window(day.replace(day=1), day)
         forms += [("month", whole), ("month_until", Window(None, day)), ("month_range", whole)]
+        if day.month % 3 == 0:
+            forms.append(("whole_quarter", Window(date(day.year, day.month - 2, 1), day)))
+        if day.month in (6, 12):
+            forms.append(("half_year", Window(date(day.year, day.month - 5, 1), day)))
+        if day.month == 12:
+            forms.append(("whole_year", Window(date(day.year, 1, 1), day)))
     form, window = draw(st.sampled_from(forms))
     return draw(dress(_render(draw, form, window)))
 
@@ -321,7 +465,26 @@ def deadline_phrases_for(draw: st.DrawFn, day: date) -> str:
 #: Phrases no parser accepts, and why.
 BAD_PHRASES: tuple[str, ...] = (
     "sớm nhất có thể",
-    "Quý III/2023",
+    "Quý V/2024",
+    "Quý 0/2024",
+    "Quý 5/2024",
+    "Quý IIII/2024",
+    "Quý III",
+    "Quý III/1899",
+    "6 tháng giữa năm 2024",
+    "6 tháng đầu năm",
+    "Năm 1899",
+    "Năm 24",
+    "hằng",
+    "hằng tuần lễ",
+    "Từ ngày 1 đến ngày 5",
+    "trước ngày 15",
+    "trước ngày 31/2/2024",
+    "trước ngày 1/1/1900",
+    "Từ tháng 5-3/2025",
+    "Từ ngày 25-12 đến 1-1-2017",
+    "Từ ngày 31/2/2024",
+    "Tháng 13/2024",
     "Tháng 4",
     "cuối năm",
     "Tháng 13/2023",

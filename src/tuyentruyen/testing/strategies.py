@@ -154,12 +154,16 @@ def time_phrases(
     """``(phrase, meaning)``: a time phrase of one of ``forms`` and what it means.
 
     ``forms`` are names from :data:`PHRASE_FORMS` (all of them by default: whole months,
-    month ranges with or without the start's year, open month windows, dates in every
-    spelling — ``15/9/2023``, ``15-09-2023``, ``15.9.2023``, ISO, with or without
-    "ngày" —, day ranges, open day windows, "đến"/"tới", "hết", and "Thường xuyên"
-    alone or before any of them). ``ongoing`` forces (or forbids) the "Thường xuyên"
-    prefix; ``first``/``last`` bound the dates named (the parser takes 1900-2200; a
-    month phrase means its whole month, which may run past ``last``).
+    month ranges with or without the start's year ("từ tháng 3-5/2025"), open month
+    and year windows, dates in every spelling — ``15/9/2023``, ``15-09-2023``,
+    ``15.9.2023``, ISO, with or without "ngày" —, day ranges (the start without its
+    year: "Từ ngày 1-1 đến 25-12-2017"), open day windows, "trước ngày …", quarters
+    ("Quý III/2024"), half years ("6 tháng đầu năm 2024"), years ("Năm 2024"),
+    "đến"/"tới"/"-", "hết", and "Thường xuyên" or "hằng tháng"/"hàng quý" alone or
+    before any of them). ``ongoing`` forces (or forbids) the ongoing prefix (the forms
+    "ongoing" and "periodic" are always ongoing); ``first``/``last`` bound the dates
+    named (the parser takes 1900-2200; a month, quarter, half-year or year phrase means
+    the whole period, which may run past ``last``).
     ``dressed`` adds what people type: odd case, NFD, extra spaces, a trailing full stop.
 
     The meaning says what each parser returns (:class:`PhraseMeaning`): every phrase
@@ -182,7 +186,8 @@ def time_phrases(
 def deadline_phrases(
     *, first: date = FIRST_DAY, last: date = LAST_DAY
 ) -> st.SearchStrategy[tuple[str, PhraseMeaning]]:
-    """Phrases that are deadlines (one day, one month, or "đến hết …"): every
+    """Phrases that are deadlines (one day; one month, quarter, half year or year;
+    "đến hết …" or "trước ngày …"): every
     ``meaning.deadline`` is a date, what ``parse_deadline`` returns."""
     return time_phrases(DEADLINE_FORMS, ongoing=False, first=first, last=last)
 
@@ -208,7 +213,8 @@ def phrases_for(window: Window, ongoing: bool = False) -> st.SearchStrategy[str]
 
 def bad_time_phrases() -> st.SearchStrategy[str]:
     """Phrases every parser must refuse with ``TimePhraseError``: no year, month 13,
-    31 February, a window that ends before it starts, "Quý III/2023", plain words."""
+    31 February, a window that ends before it starts, "Quý V/2024", "6 tháng giữa
+    năm 2024", plain words."""
     return _phrases.bad_phrases()
 
 
