@@ -343,29 +343,20 @@ _OS_ERRORS_VI = {
 }
 
 
-def load_plan(path: str | os.PathLike[str]) -> Plan:
-    """Load and check a plan file (``.yaml``/``.yml`` or ``.json``).
-
-    Raises :class:`~tuyentruyen.errors.PlanError` listing every problem, each with its
-    path and line.
-    """
-    p = Path(path)
+def read_text_file(path: Path) -> str:
+    """The UTF-8 text of a file (a byte-order mark dropped); a file that cannot be read
+    or is not UTF-8 raises :class:`~tuyentruyen.errors.PlanError` naming it and why."""
     try:
-        raw = p.read_bytes()
+        raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        vi = _OS_ERRORS_VI.get(exc.errno or 0, reason)
         raise PlanError(
-            [
-                Problem(
-                    "$",
-                    f"cannot read the file: {reason}",
-                    f"không đọc được tệp: {_OS_ERRORS_VI.get(exc.errno or 0, reason)}",
-                )
-            ],
-            source=str(p),
+            [Problem("$", f"cannot read the file: {reason}", f"không đọc được tệp: {vi}")],
+            source=str(path),
         ) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PlanError(
             [
@@ -375,8 +366,18 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
                     f"không phải văn bản UTF-8 (byte {exc.start})",
                 )
             ],
-            source=str(p),
+            source=str(path),
         ) from None
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Load and check a plan file (``.yaml``/``.yml`` or ``.json``).
+
+    Raises :class:`~tuyentruyen.errors.PlanError` listing every problem, each with its
+    path and line.
+    """
+    p = Path(path)
+    text = read_text_file(p)
     fmt = "json" if p.suffix.lower() == ".json" else "yaml"
     try:
         return loads_plan(text, fmt=fmt)

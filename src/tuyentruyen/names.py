@@ -32,6 +32,11 @@ ABBREVIATIONS: dict[str, str] = {
     "btgtw": "ban tuyên giáo trung ương",
     "ct-xh": "chính trị - xã hội",
     "tt&tt": "thông tin và truyền thông",
+    "ubmttq": "ủy ban mặt trận tổ quốc",
+    "mttqvn": "mặt trận tổ quốc việt nam",
+    "vh&tt": "văn hóa và thể thao",
+    "vhtt&dl": "văn hóa, thể thao và du lịch",
+    "tw": "trung ương",
 }
 _ABBREVIATION_PATTERNS = [
     (re.compile(rf"(?<!\w){re.escape(_DASHES.sub(' - ', short))}(?!\w)"), full)
