@@ -206,6 +206,19 @@ _T: dict[str, dict[str, str]] = {
         "'tuyentruyen init PLAN --db {db}'",
         "no_psycopg": "{db}: PostgreSQL needs the psycopg package: "
         "pip install 'tuyentruyen[postgres]'",
+        "import": "turn a plan document (Markdown, text, DOCX) into a plan file, with a report",
+        "import.doc": "the document (.md, .txt or .docx)",
+        "import.out": "write the plan file here instead of printing it",
+        "import.json": "print (or write) the plan as JSON instead of YAML",
+        "import.units": "an existing unit table (a plan file or a list of units): names are "
+        "matched to its ids",
+        "import.force": "replace the -o file if it exists",
+        "import.format": "the document's format (default: from the suffix, else sniffed)",
+        "import.id": "the new plan's id (default: from its number or title)",
+        "import.exists": "{path}: the file exists; use --force to replace it",
+        "import.nothing": "{doc}: no task found, nothing imported",
+        "import.summary": "{doc}: {tasks}, {findings}",
+        "import.done": "written: {path}",
     },
     "vi": {
         "prog": "Theo dõi kế hoạch thông tin tuyên truyền.",
@@ -347,6 +360,20 @@ _T: dict[str, dict[str, str]] = {
         "no_plan": "{db}: không có kế hoạch {plan!r} (các kế hoạch: {plans}); hãy nạp bằng "
         "'tuyentruyen init PLAN --db {db}'",
         "no_psycopg": "{db}: dùng PostgreSQL cần gói psycopg: pip install 'tuyentruyen[postgres]'",
+        "import": "chuyển văn bản kế hoạch (Markdown, văn bản thuần, DOCX) thành tệp kế hoạch, "
+        "kèm báo cáo",
+        "import.doc": "văn bản kế hoạch (.md, .txt hoặc .docx)",
+        "import.out": "ghi tệp kế hoạch vào đây thay vì in ra",
+        "import.json": "in (hoặc ghi) kế hoạch dạng JSON thay cho YAML",
+        "import.units": "bảng đơn vị có sẵn (tệp kế hoạch hoặc danh sách đơn vị): tên đơn vị "
+        "được đối chiếu với mã của bảng này",
+        "import.force": "ghi đè tệp -o nếu đã có",
+        "import.format": "định dạng văn bản (mặc định: theo phần mở rộng, nếu không thì tự nhận)",
+        "import.id": "mã của kế hoạch mới (mặc định: lấy từ số hoặc trích yếu)",
+        "import.exists": "{path}: tệp đã có; dùng --force để ghi đè",
+        "import.nothing": "{doc}: không tìm thấy nhiệm vụ nào, không nhập gì",
+        "import.summary": "{doc}: {tasks}, {findings}",
+        "import.done": "đã ghi: {path}",
     },
 }
 
@@ -556,6 +583,15 @@ def build_parser(
     p = command("outbox", _cmd_outbox)
     p.add_argument("--db", metavar="DB", help=t["db"])
     p.add_argument("--json", action="store_true", help=t["status.json"])
+
+    p = command("import", _cmd_import)
+    p.add_argument("document", metavar="DOC", help=t["import.doc"])
+    p.add_argument("-o", "--output", metavar="FILE", help=t["import.out"])
+    p.add_argument("--json", action="store_true", help=t["import.json"])
+    p.add_argument("--units", metavar="FILE", help=t["import.units"])
+    p.add_argument("--force", action="store_true", help=t["import.force"])
+    p.add_argument("--format", choices=("markdown", "text", "docx"), help=t["import.format"])
+    p.add_argument("--id", metavar="ID", help=t["import.id"])
 
     p = command("plugins", _cmd_plugins)
     p.add_argument("--all", action="store_true", help=t["plugins.all"])
@@ -1347,6 +1383,50 @@ def _cmd_plugins(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from tuyentruyen.importer import import_document
+    from tuyentruyen.importer.units import load_units_file
+
+    lang = args.lang
+    t = _T[lang]
+    err: TextIO = getattr(args, "err", None) or sys.stderr
+    if args.output and os.path.lexists(args.output) and not args.force:
+        raise _Failure(t["import.exists"].format(path=args.output))
+    units = load_units_file(args.units) if args.units else ()
+    result = import_document(args.document, fmt=args.format, units=units, plan_id=args.id)
+    for line in result.report.lines(lang):
+        err.write(f"{line}\n")
+    plan = result.plan
+    if plan is None:
+        err.write(t["import.nothing"].format(doc=args.document) + "\n")
+        return result.status
+    if args.json:
+        text = json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = dump_plan(plan, "yaml")
+    err.write(
+        t["import.summary"].format(
+            doc=args.document,
+            tasks=_count(len(plan.tasks), lang, "nhiệm vụ", "task"),
+            findings=_count(len(result.report.warnings), lang, "điểm cần xem", "finding"),
+        )
+        + "\n"
+    )
+    if args.output:
+        target = Path(args.output)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, target)
+        finally:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        out.write(t["import.done"].format(path=args.output) + "\n")
+    else:
+        out.write(text)
+    return result.status
+
+
 def _cmd_lifecycle(args: argparse.Namespace, out: TextIO) -> int:
     out.write(diagram(args.format).rstrip() + "\n")
     return EXIT_OK
@@ -1409,6 +1489,7 @@ def _run(argv: list[str], out: TextIO, err: TextIO) -> int:
         parser.print_help(out)
         return EXIT_USAGE
     args.opened = []  # stores the command opened, closed below
+    args.err = err  # commands that report on standard error (import)
 
     def fail(line: str) -> None:
         # A database URL in a message never shows its password.
