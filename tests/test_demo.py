@@ -65,3 +65,18 @@ def test_demo_writes_every_installed_export_and_prints_the_paths(
     assert data["at"].startswith("2023-10-31")
     assert len(data["tasks"]) == 17
     assert "Các tệp xuất" not in run(tmp_path, "--no-export")
+
+
+def test_demo_queues_the_reminders_of_2023_once_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    text = run(tmp_path, "--no-export")
+    store = SQLiteStore(tmp_path / "demo.db")
+    keys = store.outbox_keys("qn-60-nam")
+    assert f"Đã xếp {len(keys)} lời nhắc và thông báo quá hạn vào hàng đợi" in text
+    kinds = {row[3] for row in store.outbox_status()} | {k.split(":")[0] for k in keys}
+    assert len(keys) > 10
+    assert any("report" in k for k in keys)  # the monthly "trước ngày 15" reports
+    assert kinds  # queued messages have a kind
+    store.close()

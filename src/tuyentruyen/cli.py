@@ -101,6 +101,11 @@ _T: dict[str, dict[str, str]] = {
         "demo.out": "folder for the demo's files (default: out)",
         "demo.done": "Replayed {events} events of 2023 into {path}",
         "demo.noexport": "do not write the exports",
+        "demo.queued": (
+            "Queued {count} reminders and overdue notices along the way "
+            "(tuyentruyen outbox --db {path}; send them with deliver)"
+        ),
+        "demo.progress": "replaying 2023",
         "demo.exports": "Exports as of {at} (every installed format):",
         "demo.failed": "{name}: failed: {error}",
         "lifecycle.format": "diagram format",
@@ -254,6 +259,11 @@ _T: dict[str, dict[str, str]] = {
         "demo.out": "thư mục chứa các tệp của bản demo (mặc định: out)",
         "demo.done": "Đã phát lại {events} sự kiện năm 2023 vào {path}",
         "demo.noexport": "không xuất tệp",
+        "demo.queued": (
+            "Đã xếp {count} lời nhắc và thông báo quá hạn vào hàng đợi "
+            "(tuyentruyen outbox --db {path}; gửi bằng deliver)"
+        ),
+        "demo.progress": "đang phát lại năm 2023",
         "demo.exports": "Các tệp xuất tính đến ngày {at} (mọi định dạng đã cài):",
         "demo.failed": "{name}: lỗi: {error}",
         "lifecycle.format": "định dạng sơ đồ",
@@ -940,11 +950,23 @@ def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from tuyentruyen.demo import AS_OF, DB_NAME, run_demo
 
-    tracker = run_demo(Path(args.out))
-    out.write(
-        _T[args.lang]["demo.done"].format(events=len(tracker.events), path=Path(args.out) / DB_NAME)
-        + "\n\n"
-    )
+    t = _T[args.lang]
+    err = getattr(args, "err", sys.stderr)
+    show = getattr(err, "isatty", lambda: False)()
+
+    def progress(done: int, total: int) -> None:  # on a terminal only: stdout stays the same
+        if show:
+            bar = "█" * (30 * done // total) + "·" * (30 - 30 * done // total)
+            err.write(f"\r{t['demo.progress']} {bar} {done}/{total}")
+            if done == total:
+                err.write("\r" + " " * (len(t["demo.progress"]) + 40) + "\r")
+            err.flush()
+
+    db = Path(args.out) / DB_NAME
+    tracker = run_demo(Path(args.out), progress=progress, lang=args.lang)
+    queued = len(tracker.store.outbox_keys(tracker.plan.id))  # type: ignore[attr-defined]
+    out.write(t["demo.done"].format(events=len(tracker.events), path=db) + "\n")
+    out.write(t["demo.queued"].format(count=queued, path=db) + "\n\n")
     _print_status(tracker, as_local(AS_OF), args.lang, out, as_json=False)
     if args.no_export:
         return EXIT_OK

@@ -8,7 +8,7 @@ from scratch every time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -118,15 +118,46 @@ def replay_script(tracker: Tracker) -> Iterator[tuple[int, int]]:
 DB_NAME = "demo.db"
 
 
-def run_demo(out_dir: Path, plan: Plan | None = None) -> Tracker:
-    """Rebuild ``out_dir/demo.db`` (SQLite, the embedded default store) from the script
-    and return the tracker on it."""
+#: When the demo runs ``tuyentruyen remind`` (a morning timer, as an office would set
+#: one): every working week's Monday-ish mornings are too many for a demo, so the 1st,
+#: 10th and 20th of each month at 07:00 — the 10th catches the reports due "trước ngày
+#: 15 hằng tháng", the others the plan and window deadlines and what became overdue.
+REMIND_AT: tuple[datetime, ...] = tuple(
+    datetime(2023, month, day, 7, 0) for month in range(2, 11) for day in (1, 10, 20)
+)
+
+
+def run_demo(
+    out_dir: Path,
+    plan: Plan | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    lang: str = "vi",
+) -> Tracker:
+    """Rebuild ``out_dir/demo.db`` (SQLite, the embedded default store) from the script,
+    queueing the reminders and overdue notices ``tuyentruyen remind`` would have queued
+    along the way (:data:`REMIND_AT`), and return the tracker on it. ``progress(done,
+    total)`` is called after each step."""
+    from tuyentruyen.remind import reminders
+
     plan = plan if plan is not None else load_plan(find_seed_plan())
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / DB_NAME
     for leftover in (db, db.with_name(DB_NAME + "-wal"), db.with_name(DB_NAME + "-shm")):
         leftover.unlink(missing_ok=True)
     tracker = Tracker.open(db, plan, clock=FixedClock(AS_OF))
-    for _ in replay_script(tracker):
-        pass
+    store: Any = tracker.store
+    steps = sorted(
+        [(at, 1, k) for k, (at, *_rest) in enumerate(SCRIPT)] + [(at, 0, -1) for at in REMIND_AT]
+    )
+    queued: set[str] = set()
+    for done, (at, is_event, k) in enumerate(steps, start=1):
+        if is_event:
+            _, task, event, actor, extra = SCRIPT[k]
+            tracker.fire(task, event, actor=actor, at=at, **extra)
+        else:
+            due = [r for r in reminders(tracker, at, lang=lang) if r.key not in queued]
+            store.queue(plan.id, [(r.key, r.kind, r.payload()) for r in due])
+            queued.update(r.key for r in due)
+        if progress is not None:
+            progress(done, len(steps))
     return tracker
