@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
-LINTED := $(wildcard src tests benchmarks examples plugins)
+LINTED := $(wildcard src tests benchmarks examples plugins docs/hooks)
 
 # Debian's Chromium: the html export's tests open the page in it (headless).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint typecheck unit bench browser clean
+.PHONY: demo test lint typecheck unit docs bench browser clean
 
 $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml)
 demo: $(STAMP)
 	$(BIN)/tuyentruyen demo
 
-test: lint typecheck unit
+test: lint typecheck unit docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
@@ -48,6 +48,10 @@ browser:
 	  else \
 	    echo "Chromium is missing: install Debian's chromium package (the html tests need it)"; \
 	  fi; }
+
+# The docs site, warnings as errors (mkdocs.yml); open build/site/index.html.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lifecycle.py
