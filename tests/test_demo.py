@@ -80,3 +80,30 @@ def test_demo_queues_the_reminders_of_2023_once_each(
     assert any("report" in k for k in keys)  # the monthly "trước ngày 15" reports
     assert kinds  # queued messages have a kind
     store.close()
+
+
+def test_demo_tables_are_boxed_and_coloured_only_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    plain = run(tmp_path, "--no-export")
+    assert "┌──" in plain
+    assert "│ 2.4      │ hoàn thành     │ hoàn thành quá hạn" in plain
+    assert "\x1b[" not in plain  # not a terminal: no colour codes
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    assert (
+        main(["demo", "--out", str(tmp_path), "--no-export"], stdout=out, stderr=io.StringIO()) == 0
+    )
+    coloured = out.getvalue()
+    assert "\x1b[33mhoàn thành quá hạn" in coloured  # done late: orange/yellow
+    assert "\x1b[32mhoàn thành đúng hạn" in coloured  # done on time: green
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = Terminal()
+    main(["demo", "--out", str(tmp_path), "--no-export"], stdout=out, stderr=io.StringIO())
+    assert "\x1b[" not in out.getvalue()

@@ -813,12 +813,45 @@ def _day(d: date | None) -> str:
     return "-" if d is None else f"{d.day}/{d.month}/{d.year}"
 
 
-def _table(rows: list[list[str]], out: TextIO) -> None:
+#: ANSI colours of the official classes on a terminal (done on time green, in progress
+#: on time blue, done late orange/yellow, overdue red, not started grey).
+_ANSI = {
+    "hoàn thành đúng hạn": "32", "done on time": "32",
+    "đang thực hiện trong hạn": "34", "in progress, on time": "34",
+    "hoàn thành quá hạn": "33", "done late": "33",
+    "đang thực hiện quá hạn": "31", "in progress, overdue": "31",
+    "chưa thực hiện": "90", "not started": "90",
+}  # fmt: skip
+
+
+def _table(
+    rows: list[list[str]], out: TextIO, *, boxed: bool = False, colour: bool = False
+) -> None:
+    """Rows as an aligned table, the first row its header; ``boxed`` draws box lines
+    around the cells (the demo), ``colour`` paints classification cells (a terminal)."""
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    if not boxed:
+        for k, row in enumerate(rows):
+            line = "  ".join(cell.ljust(widths[c]) for c, cell in enumerate(row)).rstrip()
+            out.write(line + "\n")
+            if k == 0:
+                out.write("  ".join("-" * w for w in widths) + "\n")
+        return
+
+    def rule(left: str, mid: str, right: str) -> str:
+        return left + mid.join("─" * (w + 2) for w in widths) + right + "\n"
+
+    def paint(cell: str, width: int) -> str:
+        code = _ANSI.get(cell.split(" (", 1)[0]) if colour else None
+        padded = cell.ljust(width)
+        return f"\x1b[{code}m{padded}\x1b[0m" if code else padded
+
+    out.write(rule("┌", "┬", "┐"))
     for k, row in enumerate(rows):
-        out.write("  ".join(cell.ljust(widths[c]) for c, cell in enumerate(row)).rstrip() + "\n")
+        out.write("│ " + " │ ".join(paint(c, widths[i]) for i, c in enumerate(row)) + " │\n")
         if k == 0:
-            out.write("  ".join("-" * w for w in widths) + "\n")
+            out.write(rule("├", "┼", "┤"))
+    out.write(rule("└", "┴", "┘"))
 
 
 # --- commands --------------------------------------------------------------------------
@@ -967,7 +1000,10 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     queued = len(tracker.store.outbox_keys(tracker.plan.id))  # type: ignore[attr-defined]
     out.write(t["demo.done"].format(events=len(tracker.events), path=db) + "\n")
     out.write(t["demo.queued"].format(count=queued, path=db) + "\n\n")
-    _print_status(tracker, as_local(AS_OF), args.lang, out, as_json=False)
+    colour = getattr(out, "isatty", lambda: False)() and "NO_COLOR" not in os.environ
+    _print_status(
+        tracker, as_local(AS_OF), args.lang, out, as_json=False, boxed=True, colour=colour
+    )
     if args.no_export:
         return EXIT_OK
     return _demo_exports(tracker, Path(args.out), as_local(AS_OF), args.lang, out)
@@ -999,7 +1035,16 @@ def _demo_exports(tracker: Tracker, folder: Path, at: datetime, lang: str, out: 
     return status
 
 
-def _print_status(tracker: Tracker, at: datetime, lang: str, out: TextIO, *, as_json: bool) -> None:
+def _print_status(
+    tracker: Tracker,
+    at: datetime,
+    lang: str,
+    out: TextIO,
+    *,
+    as_json: bool,
+    boxed: bool = False,
+    colour: bool = False,
+) -> None:
     t = _T[lang]
     statuses = tracker.status(at=at)
     summary = tracker.summary(at=at)
@@ -1030,7 +1075,7 @@ def _print_status(tracker: Tracker, at: datetime, lang: str, out: TextIO, *, as_
                 plan.unit_name(st.task.lead),
             ]
         )
-    _table(rows, out)
+    _table(rows, out, boxed=boxed, colour=colour)
     out.write(f"\n{t['summary']}\n")
     rows = [
         [
@@ -1058,7 +1103,7 @@ def _print_status(tracker: Tracker, at: datetime, lang: str, out: TextIO, *, as_
                 rate,
             ]
         )
-    _table(rows, out)
+    _table(rows, out, boxed=boxed, colour=colour)
     for rule, day in tracker.next_reports(at):
         out.write(
             "\n"
