@@ -378,3 +378,27 @@ def test_a_wrapper_around_a_hook_still_wraps_it(seed_plan: Plan) -> None:
     t = tracker(seed_plan, Plain(), Wrapper())
     t.fire("2.6", "issue", actor="tt-bc-xb", at=MARCH)
     assert order == ["before", "event 1", "after"]
+
+
+def test_authorize_sees_the_moment_and_the_note_when_it_asks(seed_plan: Plan) -> None:
+    seen: list[tuple[str, object, object]] = []
+
+    class Watcher:
+        @hookimpl
+        def authorize(self, event: str, at: datetime, note: str | None) -> None:
+            seen.append((event, at, note))
+
+    class Old:  # the four-argument form still works
+        @hookimpl
+        def authorize(self, actor: str, task: Any, event: str, plan: Plan) -> None:
+            seen.append(("old", actor, task.id))
+
+    pm = make_plugin_manager([Watcher(), Old()], entry_points=False)
+    tracker = Tracker(seed_plan, plugins=pm, clock=FixedClock(datetime(2023, 12, 31)))
+    tracker.fire("2.6", "issue", actor="tt-bc-xb", at=datetime(2023, 3, 1, 8), note="ghi chú")
+    assert ("old", "tt-bc-xb", "2.6") in seen
+    (_, at, note) = next(s for s in seen if s[0] == "issue")
+    assert note == "ghi chú"
+    assert isinstance(at, datetime)
+    assert at.tzinfo is not None
+    assert (at.year, at.month, at.day, at.hour) == (2023, 3, 1, 8)

@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
@@ -121,11 +122,15 @@ def on_event(event: Event, task: Task, plan: Plan) -> None:
 
 
 @hookspec(firstresult=True)
-def authorize(actor: str, task: Task, event: str, plan: Plan) -> bool | None:
+def authorize(
+    actor: str, task: Task, event: str, plan: Plan, at: datetime, note: str | None
+) -> bool | None:
     """Decide whether ``actor`` may fire ``event`` on ``task``.
 
-    Return ``True`` to allow, ``False`` to refuse, ``None`` to leave it to the
-    tracker's policy. The first plugin with an answer decides.
+    ``at`` is when the event happens (aware, ``Asia/Ho_Chi_Minh``) and ``note`` the text
+    given with it, for rules such as "a report after the 20th needs a note"; take only
+    the arguments you need. Return ``True`` to allow, ``False`` to refuse, ``None`` to
+    leave it to the tracker's policy. The first plugin with an answer decides.
     """
 
 

@@ -186,7 +186,7 @@ class Tracker:
         # Hooks are called only when a plugin implements them: no cost otherwise.
         # Implementations are called directly, in pluggy's order (last registered first),
         # each with the arguments it names: a fraction of a general hook call's cost.
-        self._judges = _impls(pm.hook.authorize, ("actor", "task", "event", "plan"))
+        self._judges = _impls(pm.hook.authorize, ("actor", "task", "event", "plan", "at", "note"))
         self._listeners = _impls(pm.hook.on_event, ("event", "task", "plan"))
         self.plan = plan
         self.store: Store = store if store is not None else MemoryStore()
@@ -540,7 +540,7 @@ class Tracker:
         spec = self._tasks[i]
         verdict = None
         if self._judges:
-            args = (actor, spec, event, self.plan)
+            args = (actor, spec, event, self.plan, moment, note)
             for _, judge, picks in self._judges:
                 verdict = judge(*args) if picks is None else judge(*[args[k] for k in picks])
                 if verdict is not None:
