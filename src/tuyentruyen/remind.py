@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from tuyentruyen.model import ReportingRule
 from tuyentruyen.notify import Message
 from tuyentruyen.status import Deadline, deadline_hits
 from tuyentruyen.store.sql import SQLStore
@@ -173,20 +174,28 @@ def _reports(
     for rule in plan.reporting:
         owing = rule.from_ or tuple(dict.fromkeys(t.lead for t in plan.tasks))
         active = {t.lead for t in plan.tasks if states[t.id] in _ACTIVE and t.lead in owing}
-        upcoming = rule.next_due(today - timedelta(days=1))  # today counts as upcoming
+        upcoming, passed = _report_days(rule, today)
         if cal.working_days_before(upcoming, lead) <= today:
             for unit in sorted(active):
                 yield _report_reminder(plan, rule, upcoming, unit, "report_due", cal, lang)
-        # The last due day that has passed, and who sent nothing in the period before it.
-        passed = rule.next_due(_months_back(today, rule.every))
-        while rule.next_due(passed) <= today - timedelta(days=1):
-            passed = rule.next_due(passed)
-        if passed >= today:
+        if passed is None:
             continue
+        # Who sent nothing in the period before the last due day that has passed.
         start = _months_back(passed, rule.every)
         reported = tracker.reporters(start, passed)
         for unit in sorted(active - reported):
             yield _report_reminder(plan, rule, passed, unit, "report_overdue", cal, lang)
+
+
+def _report_days(rule: ReportingRule, today: date) -> tuple[date, date | None]:
+    """The next due day of ``rule`` (today counts as upcoming) and the last one that has
+    passed before today (None if none has): what :func:`reminders` and :func:`due_keys`
+    both remind of, so their keys agree."""
+    upcoming = rule.next_due(today - timedelta(days=1))
+    passed = rule.next_due(_months_back(today, rule.every))
+    while rule.next_due(passed) <= today - timedelta(days=1):
+        passed = rule.next_due(passed)
+    return upcoming, (None if passed >= today else passed)
 
 
 def _months_back(day: date, every: str) -> date:
@@ -280,13 +289,10 @@ def due_keys(
     for rule in header.reporting:
         owing = rule.from_ or tuple(leads)
         active = {r[1] for r in rows if r[2] in _ACTIVE and r[1] in owing}
-        upcoming = rule.next_due(today - timedelta(days=1))
+        upcoming, passed = _report_days(rule, today)
         if cal.working_days_before(upcoming, lead) <= today:
             keys.update(f"report_due:{rule.to}:{upcoming}:{u}" for u in active)
-        passed = rule.next_due(_months_back(today, rule.every))
-        while rule.next_due(passed) <= today - timedelta(days=1):
-            passed = rule.next_due(passed)
-        if passed >= today:
+        if passed is None:
             continue
         start = _months_back(passed, rule.every)
         reported = store.reporters(
