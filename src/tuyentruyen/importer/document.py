@@ -209,6 +209,12 @@ class _Para:
     gap: bool = False  # preceded by blank lines
     lines: list[int] = attrs.Factory(list)  # source lines of parts[1:]
 
+    def extend(self, text: str, number: int) -> None:
+        """Add source line ``number`` (``text``) to the paragraph: a wrapped line."""
+        self.parts.append(text)
+        self.lines.append(number)
+        self.end = number
+
 
 def _make_block(p: _Para) -> Block:
     raw = nfc(" ".join(p.parts))
@@ -328,9 +334,7 @@ def _markdown_paras(text: str) -> Iterator[_Para]:
             and not bullets
             and _continues(current, plain_body, gap=gap, plain=False)
         ):
-            current.parts.append(plain_body)
-            current.lines.append(number)
-            current.end = number
+            current.extend(plain_body, number)
             gap = False
             continue
         if current is not None:
@@ -373,9 +377,7 @@ def _text_paras(text: str) -> Iterator[_Para]:
             and _continues(current, body, gap=gap, plain=True)
         ):
             short = width > 40 and len(body) < 0.75 * width
-            current.parts.append(body)
-            current.lines.append(number)
-            current.end = number
+            current.extend(body, number)
             gap = False
             continue
         if current is not None:
