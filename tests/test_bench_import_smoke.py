@@ -4,22 +4,12 @@ every style and the targets, and finds every task; timings are not asserted."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_import.py"
+from benchrun import bench_output
 
 
 def test_small_run_finds_every_task_in_every_style() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--tasks", "60", "--rounds", "1", "--check"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = bench_output("bench_import.py", "--tasks", "60", "--rounds", "1", "--check")
     for style in ("markdown", "text", "prose", "text, wrapped at 72"):
-        assert re.search(rf"^  {re.escape(style)}\s+60\s+\d", proc.stdout, re.M), proc.stdout
-        assert f"PASS  tasks found ({style}): 60 tasks" in proc.stdout
+        assert re.search(rf"^  {re.escape(style)}\s+60\s+\d", out, re.M), out
+        assert f"PASS  tasks found ({style}): 60 tasks" in out

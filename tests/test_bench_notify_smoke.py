@@ -4,23 +4,12 @@ runs both sections and prints the targets; timings are not asserted."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_notify.py"
+from benchrun import bench_output
 
 
 def test_quick_run_prints_both_sections_and_the_targets() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    out = proc.stdout
+    out = bench_output("bench_notify.py", "--quick")
     assert re.search(r"first run\s+\d+\.\d\d s .* queued \(every one new\)", out), out
     assert re.search(r"next runs\s+\d+\.\d\d s .* 0 queued \(steady state", out), out
     assert "2. deliver 1,000 event messages to a local webhook" in out
