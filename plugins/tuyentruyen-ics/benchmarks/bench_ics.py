@@ -24,31 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_store import (  # noqa: E402
-    CLOCK_NOW,
-    PHASES,
-    QUERY_AT,
-    as_dicts,
-    core_plugins,
-    make_plan,
-    phase_fires,
-)
+from bench_export import build_tracker  # noqa: E402  (the team benchmark's plan and history)
+from bench_store import QUERY_AT  # noqa: E402
 from tuyentruyen_ics import IcsExporter, build_calendar, ics_bytes  # noqa: E402
 
-from tuyentruyen import FixedClock, Tracker  # noqa: E402
 from tuyentruyen.timeexpr import as_local  # noqa: E402
-
-
-def tracker_for(n: int) -> Tracker:
-    plan = make_plan(n)
-    tracker = Tracker(plan, clock=FixedClock(CLOCK_NOW), plugins=core_plugins())
-    stage = (0, 0, 0, 1, 1, 2, 2, 3, 4, 4)
-    for k in range(len(PHASES)):
-        todo = [t for i, t in enumerate(plan.tasks) if stage[i % 10] > k]
-        fires = phase_fires(todo, k)
-        for lo in range(0, len(fires), 50_000):
-            tracker.fire_many(as_dicts(fires[lo : lo + 50_000]))
-    return tracker
 
 
 def main() -> None:
@@ -60,7 +40,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one run")
     args = parser.parse_args()
     t0 = time.perf_counter()
-    tracker = tracker_for(args.n)
+    tracker = build_tracker(args.n)
     print(f"tracker with {args.n:,} tasks, {len(tracker.events):,} events: "
           f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
     options = {"at": as_local(datetime.combine(QUERY_AT.date(), QUERY_AT.time())), "unit": None,

@@ -22,26 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_store import CLOCK_NOW, PHASES, as_dicts, make_plan, phase_fires  # noqa: E402
+from bench_export import build_tracker  # noqa: E402  (the team benchmark's plan and history)
 from tuyentruyen_xlsx import XlsxExporter  # noqa: E402
 
-from tuyentruyen import FixedClock, Tracker  # noqa: E402
 from tuyentruyen.timeexpr import ZONE  # noqa: E402
 
 TARGET_S = 20.0
-
-
-def build(n: int) -> Tracker:
-    """A tracker on make_plan(n) with tasks in every state."""
-    plan = make_plan(n)
-    tracker = Tracker(plan, clock=FixedClock(CLOCK_NOW))
-    stage = (0, 0, 0, 1, 1, 2, 2, 3, 4, 4)
-    for k in range(len(PHASES)):
-        todo = [t for i, t in enumerate(plan.tasks) if stage[i % 10] > k]
-        fires = phase_fires(todo, k)
-        for lo in range(0, len(fires), 50_000):
-            tracker.fire_many(as_dicts(fires[lo : lo + 50_000]))
-    return tracker
 
 
 def main() -> int:
@@ -51,7 +37,7 @@ def main() -> int:
     parser.add_argument("--fill", choices=("cell", "row"), default="cell")
     args = parser.parse_args()
     t0 = time.perf_counter()
-    tracker = build(args.tasks)
+    tracker = build_tracker(args.tasks)
     print(f"setup: {args.tasks:,} tasks, {len(tracker.events):,} events "
           f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
     at = datetime(2025, 7, 1, 12, tzinfo=ZONE)
