@@ -81,12 +81,14 @@ def _freeze(value: Any, path: str, task: str | None) -> JSONValue:
     )
 
 
-def thaw_data(value: JSONValue) -> Any:
-    """A plain (mutable, ``json``-dumpable) copy of frozen event data."""
+def thaw_data(value: JSONValue, *, sort_keys: bool = False) -> Any:
+    """A plain (mutable, ``json``-dumpable) copy of frozen event data; with
+    ``sort_keys``, every object's keys in sorted order (stores may give them in any)."""
     if isinstance(value, Mapping):
-        return {k: thaw_data(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [thaw_data(v) for v in value]
+        keys = sorted(value) if sort_keys else value
+        return {k: thaw_data(value[k], sort_keys=sort_keys) for k in keys}
+    if isinstance(value, tuple | list):
+        return [thaw_data(v, sort_keys=sort_keys) for v in value]
     return value
 
 

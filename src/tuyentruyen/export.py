@@ -24,7 +24,7 @@ import attrs
 
 from tuyentruyen._bulk import gc_paused
 from tuyentruyen.errors import TuyenTruyenError
-from tuyentruyen.events import Event
+from tuyentruyen.events import Event, thaw_data
 from tuyentruyen.hookspecs import Exporter
 from tuyentruyen.io import plan_to_dict, task_to_dict
 from tuyentruyen.status import Classification, Deadline, TaskStatus
@@ -171,7 +171,8 @@ class JsonExporter:
                     {
                         "seq": ev.seq, "task": ev.task, "event": ev.event, "source": ev.source,
                         "dest": ev.dest, "actor": ev.actor, "at": ev.at.isoformat(),
-                        "note": ev.note, "data": _sorted(ev.data) if ev.data else {},
+                        "note": ev.note,
+                        "data": thaw_data(ev.data, sort_keys=True) if ev.data else {},
                         "final": ev.final,
                     }
                     for ev in history[st.task.id]
@@ -188,15 +189,6 @@ class JsonExporter:
 
 class _Encoded(list[str]):
     """List items already encoded as JSON text (written as they are)."""
-
-
-def _sorted(value: Any) -> Any:
-    """Report data as plain JSON values with every object's keys sorted."""
-    if isinstance(value, Mapping):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, tuple | list):
-        return [_sorted(v) for v in value]
-    return value
 
 
 def _layout(
